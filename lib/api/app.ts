@@ -1,0 +1,68 @@
+/**
+ * The stateless REST API: one Hono app mounted at /api/v1. It authenticates only by
+ * `Authorization: Bearer` and never reads a cookie. The BFF calls it in-process through `fetch`.
+ */
+import { z } from "@hono/zod-openapi";
+import { AppError } from "../shared/errors";
+import { jsonBody } from "./middleware/json-body";
+import { problemResponse, toAppError } from "./problems";
+import { createRouter } from "./router";
+import { notesRoutes } from "./routes/notes";
+import { oauthRoutes } from "./routes/oauth";
+import { usersRoutes } from "./routes/users";
+
+export const API_BASE_PATH = "/api/v1";
+
+function createApiApp() {
+  const app = createRouter().basePath(API_BASE_PATH);
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-store");
+  });
+  app.route("/", oauthRoutes);
+  app.use("*", jsonBody);
+  app.route("/", usersRoutes);
+  app.route("/", notesRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT access token (at+jwt)",
+  });
+  app.openAPIRegistry.register(
+    "Problem",
+    z
+      .object({
+        type: z.string(),
+        title: z.string(),
+        status: z.number().int(),
+        code: z.string(),
+        detail: z.string().optional(),
+        errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      })
+      .openapi("Problem"),
+  );
+  app.doc31("/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "Keyhole API",
+      version: "1.0.0",
+      description:
+        "Stateless JWT API. Get tokens from POST /api/v1/auth/token (client: the BFF, HTTP Basic); call everything else with Authorization: Bearer.",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+
+  app.notFound(() => problemResponse(new AppError("not_found")));
+  app.onError((error) => problemResponse(toAppError(error)));
+  return app;
+}
+
+export type ApiApp = ReturnType<typeof createApiApp>;
+
+const globalForApi = globalThis as unknown as { keyholeApi?: ApiApp };
+
+export function getApiApp(): ApiApp {
+  globalForApi.keyholeApi ??= createApiApp();
+  return globalForApi.keyholeApi;
+}

@@ -1,0 +1,28 @@
+/** Every sub-app is made here, so all of them answer invalid input the same way. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ZodError } from "zod";
+import { AppError, type FieldError } from "../shared/errors";
+import type { ApiEnv } from "./env";
+import { problemResponse } from "./problems";
+
+export function toFieldErrors(error: ZodError): FieldError[] {
+  return error.issues.map((issue) => ({ path: issue.path.join(".") || "(body)", message: issue.message }));
+}
+
+export function createRouter() {
+  return new OpenAPIHono<ApiEnv>({
+    defaultHook: (result) => {
+      if (!result.success) return problemResponse(new AppError("invalid_request", { errors: toFieldErrors(result.error) }));
+    },
+  });
+}
+
+export const bearerSecurity = [{ bearerAuth: [] }];
+
+export const problemResponses = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: "Problem (RFC 9457)", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
+    ]),
+  );

@@ -1,0 +1,121 @@
+/**
+ * The OAuth 2.0 endpoints: token (RFC 6749: password and refresh_token grants) and revocation
+ * (RFC 7009). They speak RFC 6749 errors, not problem+json, and require HTTP Basic client
+ * authentication. Bodies may be form-encoded (as the RFC says) or JSON.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import {
+  authenticateClient,
+  exchangePasswordGrant,
+  exchangeRefreshGrant,
+  revokeRefreshToken,
+  type RequestContext,
+} from "../../auth";
+import { AppError } from "../../shared/errors";
+import { text } from "../../shared/schemas";
+import { getRequestContext } from "../request-context";
+import { createRouter } from "../router";
+import { oauthErrorResponse, toAppError } from "../problems";
+
+const OAUTH_BODY_MAX_BYTES = 8 * 1024;
+/** The BFF, authenticated as a confidential client, passes on the browser's address for audit and limits. */
+export const CLIENT_IP_HEADER = "keyhole-client-ip";
+
+const passwordGrant = z.object({
+  grant_type: z.literal("password"),
+  username: text({ min: 1, max: 254 }),
+  password: text({ min: 1, max: 1024 }),
+  scope: z.string().max(500).optional(),
+});
+const refreshGrant = z.object({ grant_type: z.literal("refresh_token"), refresh_token: text({ min: 1, max: 256 }), scope: z.string().max(500).optional() });
+const revocationRequest = z.object({ token: text({ min: 1, max: 256 }), token_type_hint: z.string().max(50).optional() });
+
+/** Reads a form or JSON body into flat string parameters; a repeated parameter is invalid (RFC 6749 §3.2). */
+async function readParameters(c: Context): Promise<Record<string, unknown>> {
+  const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+  const raw = await c.req.text();
+  if (type === "application/x-www-form-urlencoded") {
+    const params = new URLSearchParams(raw);
+    const result: Record<string, string> = {};
+    for (const [key, value] of params) {
+      if (key in result) throw new AppError("invalid_request", { detail: `The parameter "${key}" is repeated.` });
+      result[key] = value;
+    }
+    return result;
+  }
+  if (type === "application/json") {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // fall through
+    }
+    throw new AppError("invalid_request", { detail: "The request body is not a JSON object." });
+  }
+  throw new AppError("invalid_request", { detail: "Send the parameters form-encoded (application/x-www-form-urlencoded) or as JSON." });
+}
+
+function requireClient(c: Context): { clientId: string; context: RequestContext } {
+  const clientId = authenticateClient(c.req.header("authorization"));
+  if (!clientId) throw new AppError("invalid_client");
+  const context = getRequestContext(c.req.raw.headers);
+  const forwardedIp = c.req.header(CLIENT_IP_HEADER);
+  return { clientId, context: forwardedIp ? { ...context, ip: forwardedIp.slice(0, 64) } : context };
+}
+
+function parse<T extends z.ZodType>(schema: T, params: Record<string, unknown>): z.infer<T> {
+  const result = schema.safeParse(params);
+  if (!result.success) {
+    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join(".")))].join(", ");
+    throw new AppError("invalid_request", { detail: `Missing or invalid parameter: ${fields}.` });
+  }
+  return result.data;
+}
+
+const limit = bodyLimit({ maxSize: OAUTH_BODY_MAX_BYTES, onError: (c) => oauthErrorResponse(c, new AppError("payload_too_large")) });
+
+export const oauthRoutes = createRouter()
+  .post("/auth/token", limit, async (c) => {
+    try {
+      const { clientId, context } = requireClient(c);
+      const params = await readParameters(c);
+      const nowMs = Date.now();
+      let tokens;
+      if (params.grant_type === "password") {
+        const { username, password } = parse(passwordGrant, params);
+        tokens = await exchangePasswordGrant({ clientId, email: username, password, context, nowMs });
+      } else if (params.grant_type === "refresh_token") {
+        const { refresh_token } = parse(refreshGrant, params);
+        tokens = await exchangeRefreshGrant({ clientId, refreshToken: refresh_token, context, nowMs });
+      } else if (typeof params.grant_type === "string") {
+        throw new AppError("unsupported_grant_type");
+      } else {
+        throw new AppError("invalid_request", { detail: "Missing parameter: grant_type." });
+      }
+      return c.json(
+        {
+          access_token: tokens.accessToken,
+          token_type: tokens.tokenType,
+          expires_in: tokens.expiresInSeconds,
+          refresh_token: tokens.refreshToken,
+          scope: tokens.scope,
+        },
+        200,
+        { "Cache-Control": "no-store", Pragma: "no-cache" },
+      );
+    } catch (error) {
+      return oauthErrorResponse(c, toAppError(error));
+    }
+  })
+  .post("/auth/revoke", limit, async (c) => {
+    try {
+      const { clientId, context } = requireClient(c);
+      const { token } = parse(revocationRequest, await readParameters(c));
+      await revokeRefreshToken({ clientId, token, context });
+      return c.body(null, 200, { "Cache-Control": "no-store" });
+    } catch (error) {
+      return oauthErrorResponse(c, toAppError(error));
+    }
+  });

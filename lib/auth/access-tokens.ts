@@ -1,0 +1,112 @@
+/**
+ * Access tokens: RFC 9068 JWTs (`typ: at+jwt`) signed with the first key of JWT_SIGNING_KEYS
+ * (ES256 or EdDSA). Lifetime ACCESS_TOKEN_TTL (default 5 min), never beyond the session's
+ * absolute expiry. Verification pins algorithms, type, issuer and audience and only trusts keys
+ * from our own configuration: `jku`, `jwk` and `x5u` headers are never followed.
+ * Decision record: docs/decisions/002-token-lifetimes.md
+ */
+import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK } from "jose";
+import { getConfig, type PrivateSigningJwk } from "../config";
+import { isSessionRevoked } from "./revocations";
+
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+const ALLOWED_ALGORITHMS = ["ES256", "EdDSA"];
+/** Tolerated clock skew between instances. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  jti: string;
+  scope: string;
+  client_id: string;
+  iat: number;
+  exp: number;
+}
+
+interface SigningState {
+  signingKid: string;
+  signingAlg: string;
+  signingKey: CryptoKey;
+  publicJwks: JSONWebKeySet;
+  verificationKeys: ReturnType<typeof createLocalJWKSet>;
+}
+
+const globalForTokens = globalThis as unknown as { keyholeSigning?: Promise<SigningState> };
+
+function toPublicJwk({ d: _private, ...jwk }: PrivateSigningJwk): JWK {
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.y ? { y: jwk.y } : {}), kid: jwk.kid, alg: jwk.alg, use: "sig" };
+}
+
+async function loadSigningState(): Promise<SigningState> {
+  const keys = getConfig().jwtSigningKeys;
+  const current = keys[0]!;
+  const publicJwks = { keys: keys.map(toPublicJwk) };
+  return {
+    signingKid: current.kid,
+    signingAlg: current.alg,
+    signingKey: (await importJWK(current as JWK, current.alg)) as CryptoKey,
+    publicJwks,
+    verificationKeys: createLocalJWKSet(publicJwks),
+  };
+}
+
+function getSigningState(): Promise<SigningState> {
+  globalForTokens.keyholeSigning ??= loadSigningState();
+  return globalForTokens.keyholeSigning;
+}
+
+/** The public half of every configured key, for /.well-known/jwks.json. */
+export async function getPublicJwks(): Promise<JSONWebKeySet> {
+  return (await getSigningState()).publicJwks;
+}
+
+export async function createAccessToken(input: {
+  userId: string;
+  sessionId: string;
+  clientId: string;
+  scope: string;
+  sessionExpiresAtMs: number;
+  nowMs: number;
+}): Promise<{ accessToken: string; expiresInSeconds: number }> {
+  const config = getConfig();
+  const state = await getSigningState();
+  const issuedAt = Math.floor(input.nowMs / 1000);
+  const expiresAt = Math.min(issuedAt + config.accessTokenTtlSeconds, Math.floor(input.sessionExpiresAtMs / 1000));
+  const accessToken = await new SignJWT({ scope: input.scope, client_id: input.clientId, sid: input.sessionId })
+    .setProtectedHeader({ alg: state.signingAlg, kid: state.signingKid, typ: ACCESS_TOKEN_TYPE })
+    .setIssuer(config.jwtIssuer)
+    .setAudience(config.jwtAudience)
+    .setSubject(input.userId)
+    .setJti(crypto.randomUUID())
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAt)
+    .sign(state.signingKey);
+  return { accessToken, expiresInSeconds: Math.max(0, expiresAt - issuedAt) };
+}
+
+/**
+ * Verifies an access token and checks that its session has not been revoked. Returns null for
+ * anything invalid; the reason is never given to the caller.
+ */
+export async function validateAccessToken(token: string, nowMs = Date.now()): Promise<AccessTokenClaims | null> {
+  const config = getConfig();
+  const state = await getSigningState();
+  try {
+    const { payload } = await jwtVerify(token, state.verificationKeys, {
+      algorithms: ALLOWED_ALGORITHMS,
+      typ: ACCESS_TOKEN_TYPE,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      requiredClaims: ["sub", "sid", "jti", "scope", "client_id", "iat", "exp"],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: new Date(nowMs),
+    });
+    const claims = payload as unknown as AccessTokenClaims;
+    if (typeof claims.sid !== "string" || typeof claims.scope !== "string") return null;
+    if (await isSessionRevoked(claims.sid, nowMs)) return null;
+    return claims;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The token endpoint's logic (RFC 6749): client authentication, the password grant for the
+ * first-party BFF only, the refresh grant, and revocation (RFC 7009).
+ * Every credential failure is the same `invalid_grant`, whatever the reason.
+ */
+import { AppError } from "../shared/errors";
+import { getConfig } from "../config";
+import { createAccessToken } from "./access-tokens";
+import { recordAuditEvent, type RequestContext } from "./audit";
+import { safeEqual } from "./crypto";
+import { verifyPassword } from "./passwords";
+import { findSessionByRefreshToken, generateRefreshToken, rotateRefreshToken, storeRefreshToken } from "./refresh-tokens";
+import { SESSION_SCOPE } from "./scopes";
+import { createSession, revokeSession } from "./sessions";
+import { findUserByEmail, findUserById } from "./users";
+
+export interface TokenSet {
+  accessToken: string;
+  tokenType: "Bearer";
+  expiresInSeconds: number;
+  refreshToken: string;
+  scope: string;
+  sessionId: string;
+  userId: string;
+}
+
+/** HTTP Basic client authentication (RFC 6749 §2.3.1). Returns the client id, or null. */
+export function authenticateClient(authorization: string | null | undefined): string | null {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization?.trim() ?? "");
+  if (!match) return null;
+  const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
+  const separator = decoded.indexOf(":");
+  if (separator < 0) return null;
+  let clientId: string;
+  let clientSecret: string;
+  try {
+    clientId = decodeURIComponent(decoded.slice(0, separator).replace(/\+/g, " "));
+    clientSecret = decodeURIComponent(decoded.slice(separator + 1).replace(/\+/g, " "));
+  } catch {
+    return null;
+  }
+  const config = getConfig();
+  // Both compared in constant time, and both always compared.
+  const idMatches = safeEqual(clientId, config.bffClientId);
+  const secretMatches = safeEqual(clientSecret, config.bffClientSecret);
+  return idMatches && secretMatches ? clientId : null;
+}
+
+async function issueTokenSet(input: {
+  userId: string;
+  sessionId: string;
+  clientId: string;
+  sessionExpiresAtMs: number;
+  refreshToken: string;
+  nowMs: number;
+}): Promise<TokenSet> {
+  const { accessToken, expiresInSeconds } = await createAccessToken({ ...input, scope: SESSION_SCOPE });
+  return {
+    accessToken,
+    tokenType: "Bearer",
+    expiresInSeconds,
+    refreshToken: input.refreshToken,
+    scope: SESSION_SCOPE,
+    sessionId: input.sessionId,
+    userId: input.userId,
+  };
+}
+
+export async function exchangePasswordGrant(input: {
+  clientId: string;
+  email: string;
+  password: string;
+  context: RequestContext;
+  nowMs: number;
+}): Promise<TokenSet> {
+  const user = await findUserByEmail(input.email);
+  const passwordMatches = await verifyPassword(input.password, user?.passwordHash ?? null);
+  if (!user || !passwordMatches || user.disabledAt) {
+    await recordAuditEvent({ type: "sign_in_failed", userId: user?.id, context: input.context, nowMs: input.nowMs });
+    throw new AppError("invalid_grant");
+  }
+  const session = await createSession({ userId: user.id, clientId: input.clientId, context: input.context, nowMs: input.nowMs });
+  const refreshToken = generateRefreshToken();
+  await storeRefreshToken(session.id, refreshToken, input.nowMs);
+  await recordAuditEvent({ type: "sign_in", userId: user.id, sessionId: session.id, context: input.context, nowMs: input.nowMs });
+  return issueTokenSet({
+    userId: user.id,
+    sessionId: session.id,
+    clientId: input.clientId,
+    sessionExpiresAtMs: session.absoluteExpiresAt.getTime(),
+    refreshToken,
+    nowMs: input.nowMs,
+  });
+}
+
+export async function exchangeRefreshGrant(input: {
+  clientId: string;
+  refreshToken: string;
+  context: RequestContext;
+  nowMs: number;
+}): Promise<TokenSet> {
+  const rotated = await rotateRefreshToken({ ...input, token: input.refreshToken });
+  if (!rotated) throw new AppError("invalid_grant");
+  const user = await findUserById(rotated.session.userId);
+  if (!user || user.disabledAt) {
+    await revokeSession(rotated.session.id, "account_disabled", { context: input.context, nowMs: input.nowMs });
+    throw new AppError("invalid_grant");
+  }
+  return issueTokenSet({
+    userId: user.id,
+    sessionId: rotated.session.id,
+    clientId: input.clientId,
+    sessionExpiresAtMs: rotated.session.absoluteExpiresAt.getTime(),
+    refreshToken: rotated.refreshToken,
+    nowMs: input.nowMs,
+  });
+}
+
+/** RFC 7009: ends the session of a refresh token. Unknown tokens are not an error. */
+export async function revokeRefreshToken(input: { clientId: string; token: string; context: RequestContext }): Promise<void> {
+  const session = await findSessionByRefreshToken(input.token);
+  if (session && session.clientId === input.clientId) {
+    await revokeSession(session.id, "sign_out", { context: input.context });
+  }
+}

@@ -1,0 +1,11 @@
+/** The token service's public surface: everything else in lib/auth is internal. */
+export { validateAccessToken, getPublicJwks, type AccessTokenClaims } from "./access-tokens";
+export { recordAuditEvent, type RequestContext } from "./audit";
+export { authenticateClient, exchangePasswordGrant, exchangeRefreshGrant, revokeRefreshToken, type TokenSet } from "./grants";
+export { warmUpPasswords, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from "./passwords";
+export { REFRESH_TOKEN_PREFIX } from "./refresh-tokens";
+export { isSessionRevoked, refreshRevocations } from "./revocations";
+export { hasScope, SESSION_SCOPE, type Scope } from "./scopes";
+export { revokeSession } from "./sessions";
+export { createUser, findUserById, normalizeEmail, toPublicUser, type PublicUser } from "./users";
+export { getAuthorizationServerMetadata } from "./metadata";

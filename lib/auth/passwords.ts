@@ -1,0 +1,86 @@
+/**
+ * Password rules, hashing and verification.
+ * - bcrypt (bcryptjs) at BCRYPT_COST, run in a worker-thread pool: bcryptjs is pure JS and would
+ *   otherwise stall every other request for ~100 ms per hash.
+ * - bcrypt reads at most 72 bytes. Longer passwords are refused everywhere, never truncated, so
+ *   two passwords sharing a 72-byte prefix can never both work.
+ * - Weak and common passwords are refused with zxcvbn-ts and its common-password dictionary.
+ * Decision record: docs/decisions/004-password-rules.md
+ */
+import os from "node:os";
+import path from "node:path";
+import { Piscina } from "piscina";
+import { ZxcvbnFactory } from "@zxcvbn-ts/core";
+import * as zxcvbnCommon from "@zxcvbn-ts/language-common";
+import * as zxcvbnEnglish from "@zxcvbn-ts/language-en";
+import { getConfig } from "../config";
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_BYTES = 72;
+/** zxcvbn score 0–4; 3 is "safely unguessable: moderate protection from offline slow-hash attacks". */
+const MIN_ZXCVBN_SCORE = 3;
+
+type PasswordTask = { op: "hash"; password: string; cost: number } | { op: "compare"; password: string; hash: string };
+
+const globalForPasswords = globalThis as unknown as {
+  keyholePasswordPool?: Piscina<PasswordTask, string | boolean>;
+  keyholeDummyHash?: Promise<string>;
+  keyholeZxcvbn?: ZxcvbnFactory;
+};
+
+function getPool(): Piscina<PasswordTask, string | boolean> {
+  globalForPasswords.keyholePasswordPool ??= new Piscina({
+    // Resolved from the project root at run time: the worker must not be bundled.
+    filename: path.join(process.cwd(), "lib", "auth", "password-worker.mjs"),
+    minThreads: 1,
+    maxThreads: Math.max(1, os.availableParallelism()),
+    idleTimeout: 60_000,
+  });
+  return globalForPasswords.keyholePasswordPool;
+}
+
+export function passwordByteLength(password: string): number {
+  return Buffer.byteLength(password, "utf8");
+}
+
+/** Why a new password is refused, or null when it is acceptable. */
+export function findPasswordProblem(password: string, userInputs: string[] = []): string | null {
+  if ([...password].length < PASSWORD_MIN_LENGTH) return `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
+  if (passwordByteLength(password) > PASSWORD_MAX_BYTES) {
+    return `Use at most ${PASSWORD_MAX_BYTES} bytes (about ${PASSWORD_MAX_BYTES} plain letters; accented letters and emoji take 2–4 bytes each).`;
+  }
+  globalForPasswords.keyholeZxcvbn ??= new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEnglish.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+    translations: zxcvbnEnglish.translations,
+  });
+  const result = globalForPasswords.keyholeZxcvbn.check(password, userInputs);
+  if (result.score < MIN_ZXCVBN_SCORE) {
+    const hint = result.feedback.warning ?? result.feedback.suggestions[0];
+    return `This password is too easy to guess.${hint ? ` ${hint}` : ""}`;
+  }
+  return null;
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  if (passwordByteLength(password) > PASSWORD_MAX_BYTES) throw new TypeError("password longer than 72 bytes");
+  return (await getPool().run({ op: "hash", password, cost: getConfig().bcryptCost })) as string;
+}
+
+/**
+ * Compares a password with a stored hash, or with a dummy hash of the same cost when there is no
+ * user, so an unknown email takes as long as a wrong password.
+ */
+export async function verifyPassword(password: string, hash: string | null): Promise<boolean> {
+  globalForPasswords.keyholeDummyHash ??= hashPassword("keyhole-dummy-password-for-timing");
+  const target = hash ?? (await globalForPasswords.keyholeDummyHash);
+  // Over-long input still pays for a compare, so its timing matches a wrong password.
+  const candidate = passwordByteLength(password) > PASSWORD_MAX_BYTES ? "" : password;
+  const matches = (await getPool().run({ op: "compare", password: candidate, hash: target })) as boolean;
+  return matches && hash !== null && candidate === password;
+}
+
+/** Starts the pool and the dummy hash ahead of the first login (called at boot). */
+export function warmUpPasswords(): void {
+  globalForPasswords.keyholeDummyHash ??= hashPassword("keyhole-dummy-password-for-timing");
+}

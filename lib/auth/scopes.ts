@@ -1,0 +1,11 @@
+/** The scope vocabulary. Sessions of the first-party BFF get all of it; PATs a subset. */
+export const PAT_SCOPES = ["profile:read", "notes:read", "notes:write"] as const;
+/** Managing sessions and tokens needs a signed-in user, never a script's PAT. */
+export const SESSION_ONLY_SCOPES = ["sessions:manage", "tokens:manage"] as const;
+export const SESSION_SCOPE = [...PAT_SCOPES, ...SESSION_ONLY_SCOPES].join(" ");
+
+export type Scope = (typeof PAT_SCOPES)[number] | (typeof SESSION_ONLY_SCOPES)[number];
+
+export function hasScope(grantedScope: string, needed: Scope): boolean {
+  return grantedScope.split(" ").includes(needed);
+}

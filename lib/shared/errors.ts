@@ -1,0 +1,106 @@
+/**
+ * The one error type of Keyhole and its problem+json shape (RFC 9457). Safe for the browser:
+ * the client turns problem+json back into an AppError and switches on `code`.
+ */
+
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  invalid_grant: 400,
+  unsupported_grant_type: 400,
+  invalid_client: 401,
+  weak_password: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  insufficient_scope: 403,
+  csrf_rejected: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  email_taken: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  upstream_unavailable: 502,
+  upstream_timeout: 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+const TITLES: Record<ErrorCode, string> = {
+  invalid_request: "The request is invalid.",
+  invalid_grant: "The credentials or the grant are invalid.",
+  unsupported_grant_type: "This grant type is not supported.",
+  invalid_client: "Client authentication failed.",
+  weak_password: "The password is too weak.",
+  unauthenticated: "Authentication is required.",
+  forbidden: "You are not allowed to do this.",
+  insufficient_scope: "The token lacks the scope this needs.",
+  csrf_rejected: "The request was refused because it did not come from this site.",
+  not_found: "Not found.",
+  method_not_allowed: "Method not allowed.",
+  email_taken: "An account with this email already exists.",
+  payload_too_large: "The request body is too large.",
+  unsupported_media_type: "The request body must be JSON.",
+  rate_limited: "Too many attempts. Try again later.",
+  internal: "Something went wrong on our side.",
+  upstream_unavailable: "The API could not be reached.",
+  upstream_timeout: "The API did not answer in time.",
+};
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `password` or `items.0.title`. */
+  path: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+export class AppError extends Error {
+  override name = "AppError";
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  readonly fieldErrors: FieldError[] | undefined;
+
+  constructor(code: ErrorCode, options: { detail?: string; errors?: FieldError[]; cause?: unknown } = {}) {
+    super(TITLES[code], { cause: options.cause });
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.detail = options.detail;
+    this.fieldErrors = options.errors;
+  }
+
+  /** The public body: never the cause, never a stack. */
+  toProblem(): Problem {
+    return {
+      type: `urn:keyhole:problem:${this.code}`,
+      title: this.message,
+      status: this.status,
+      code: this.code,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(this.fieldErrors ? { errors: this.fieldErrors } : {}),
+    };
+  }
+}
+
+export function isProblem(value: unknown): value is Problem {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Problem).code === "string" &&
+    (value as Problem).code in ERROR_STATUS &&
+    typeof (value as Problem).status === "number"
+  );
+}
+
+/** Rebuilds an AppError from a problem body received over HTTP. */
+export function appErrorFromProblem(problem: Problem): AppError {
+  return new AppError(problem.code, { detail: problem.detail, errors: problem.errors });
+}

@@ -1,0 +1,65 @@
+/** Input schemas shared by the API, the BFF and the browser forms. */
+import { z } from "@hono/zod-openapi";
+
+export const EMAIL_MAX_LENGTH = 254;
+export const NAME_MAX_LENGTH = 100;
+export const NOTE_TITLE_MAX_LENGTH = 200;
+export const NOTE_BODY_MAX_LENGTH = 10_000;
+/** Longer than any valid password (72 bytes) so the byte rule can answer with its own message. */
+export const PASSWORD_MAX_INPUT_LENGTH = 1024;
+
+/** Text without NUL bytes or lone UTF-16 surrogates, which databases and logs mishandle. */
+export const text = (options: { min?: number; max: number }) =>
+  z
+    .string()
+    .min(options.min ?? 0)
+    .max(options.max)
+    .refine((value) => !value.includes("\0"), "must not contain NUL characters")
+    .refine((value) => value.isWellFormed(), "must be valid Unicode text");
+
+export const emailSchema = text({ max: EMAIL_MAX_LENGTH })
+  .pipe(z.string().trim().toLowerCase().email("must be a valid email address"))
+  .openapi({ example: "ada@example.com" });
+
+export const passwordSchema = text({ min: 1, max: PASSWORD_MAX_INPUT_LENGTH }).openapi({ example: "a long passphrase of your own" });
+
+export const registrationSchema = z
+  .strictObject({
+    email: emailSchema,
+    name: text({ min: 1, max: NAME_MAX_LENGTH }).pipe(z.string().trim().min(1, "must not be blank")),
+    password: passwordSchema,
+  })
+  .openapi("Registration");
+
+export const credentialsSchema = z.strictObject({ email: emailSchema, password: passwordSchema }).openapi("Credentials");
+
+export const noteInputSchema = z
+  .strictObject({
+    title: text({ min: 1, max: NOTE_TITLE_MAX_LENGTH }).pipe(z.string().trim().min(1, "must not be blank")),
+    body: text({ max: NOTE_BODY_MAX_LENGTH }).default(""),
+  })
+  .openapi("NoteInput");
+
+export const noteUpdateSchema = z
+  .strictObject({
+    title: text({ min: 1, max: NOTE_TITLE_MAX_LENGTH }).pipe(z.string().trim().min(1, "must not be blank")).optional(),
+    body: text({ max: NOTE_BODY_MAX_LENGTH }).optional(),
+  })
+  .refine((value) => value.title !== undefined || value.body !== undefined, "give a title or a body to change")
+  .openapi("NoteUpdate");
+
+export const publicUserSchema = z
+  .object({ id: z.string(), email: z.string(), name: z.string(), createdAt: z.string().datetime() })
+  .openapi("User");
+
+export const noteSchema = z
+  .object({ id: z.string(), title: z.string(), body: z.string(), createdAt: z.string().datetime(), updatedAt: z.string().datetime() })
+  .openapi("Note");
+
+export const noteListSchema = z.object({ items: z.array(noteSchema), nextCursor: z.string().nullable() }).openapi("NoteList");
+
+export type PublicUserDto = z.infer<typeof publicUserSchema>;
+export type NoteDto = z.infer<typeof noteSchema>;
+export type NoteListDto = z.infer<typeof noteListSchema>;
+export type NoteInput = z.input<typeof noteInputSchema>;
+export type NoteUpdate = z.input<typeof noteUpdateSchema>;

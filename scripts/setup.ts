@@ -1,0 +1,36 @@
+/**
+ * Prepares the database before `dev`, `start` and the tests: validates the configuration
+ * (generating development secrets when needed), applies committed migrations, and in
+ * development seeds the demo user.  `--production` validates as production and never seeds.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+if (process.argv.includes("--production")) process.env.NODE_ENV = "production";
+
+const { ConfigError, getConfig } = await import("../lib/config");
+let config;
+try {
+  config = getConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const databaseFile = config.databaseUrl.replace(/^file:/, "");
+if (databaseFile !== ":memory:") fs.mkdirSync(path.dirname(databaseFile), { recursive: true });
+execFileSync(path.join("node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
+  env: { ...process.env, DATABASE_URL: config.databaseUrl },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+console.log(`Database ready: ${databaseFile}`);
+
+if (!config.isProduction) {
+  const { seedDemoUser } = await import("../prisma/seed");
+  await seedDemoUser();
+}
+process.exit(0);
