@@ -1,3 +1,6 @@
-export default function Home() {
-  return <main><h1>Keyhole</h1></main>;
+import { redirect } from "next/navigation";
+import { getCurrentSession } from "@/lib/bff";
+
+export default async function Home() {
+  redirect((await getCurrentSession()) ? "/notes" : "/login");
 }

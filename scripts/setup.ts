@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-if (process.argv.includes("--production")) process.env.NODE_ENV = "production";
+if (process.argv.includes("--production")) Object.assign(process.env, { NODE_ENV: "production" });
 
 const { ConfigError, getConfig } = await import("../lib/config");
 let config;

@@ -1,9 +1,9 @@
 /** The one place API errors become responses: problem+json, or RFC 6749 JSON for OAuth endpoints. */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { AppError } from "../shared/errors";
+import { AppError, problemResponse } from "../shared/errors";
 
-export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+export { problemResponse };
 
 /** Turns anything thrown into an AppError; unexpected errors are logged here and become `internal`. */
 export function toAppError(error: unknown): AppError {
@@ -15,13 +15,6 @@ export function toAppError(error: unknown): AppError {
   }
   console.error("Unexpected error in the API", error);
   return new AppError("internal", { cause: error });
-}
-
-export function problemResponse(error: AppError, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(error.toProblem()), {
-    status: error.status,
-    headers: { "Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store", ...headers },
-  });
 }
 
 /** RFC 6750 §3: how a protected resource says why a bearer token was refused. */

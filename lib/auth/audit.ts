@@ -1,5 +1,6 @@
 /** The activity log: security-relevant events, per user where there is one. */
 import { getDb } from "../db";
+import type { RequestContext } from "../shared/request-context";
 
 export type AuditEventType =
   | "sign_in"
@@ -10,10 +11,7 @@ export type AuditEventType =
   | "password_changed"
   | "user_registered";
 
-export interface RequestContext {
-  ip: string | null;
-  userAgent: string | null;
-}
+export type { RequestContext };
 
 export async function recordAuditEvent(event: {
   type: AuditEventType;

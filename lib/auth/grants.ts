@@ -19,6 +19,8 @@ export interface TokenSet {
   tokenType: "Bearer";
   expiresInSeconds: number;
   refreshToken: string;
+  /** Seconds until the session's absolute expiry: no refresh token of it works after that. */
+  refreshExpiresInSeconds: number;
   scope: string;
   sessionId: string;
   userId: string;
@@ -60,6 +62,7 @@ async function issueTokenSet(input: {
     tokenType: "Bearer",
     expiresInSeconds,
     refreshToken: input.refreshToken,
+    refreshExpiresInSeconds: Math.max(0, Math.floor((input.sessionExpiresAtMs - input.nowMs) / 1000)),
     scope: SESSION_SCOPE,
     sessionId: input.sessionId,
     userId: input.userId,

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   invalid_client: 401,
   weak_password: 400,
   unauthenticated: 401,
+  invalid_credentials: 401,
   forbidden: 403,
   insufficient_scope: 403,
   csrf_rejected: 403,
@@ -33,6 +34,7 @@ const TITLES: Record<ErrorCode, string> = {
   invalid_client: "Client authentication failed.",
   weak_password: "The password is too weak.",
   unauthenticated: "Authentication is required.",
+  invalid_credentials: "The email or password is incorrect.",
   forbidden: "You are not allowed to do this.",
   insufficient_scope: "The token lacks the scope this needs.",
   csrf_rejected: "The request was refused because it did not come from this site.",
@@ -103,4 +105,14 @@ export function isProblem(value: unknown): value is Problem {
 /** Rebuilds an AppError from a problem body received over HTTP. */
 export function appErrorFromProblem(problem: Problem): AppError {
   return new AppError(problem.code, { detail: problem.detail, errors: problem.errors });
+}
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+/** The one problem+json writer, for the API and the BFF. */
+export function problemResponse(error: AppError, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(error.toProblem()), {
+    status: error.status,
+    headers: { "Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store", ...headers },
+  });
 }

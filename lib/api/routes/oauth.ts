@@ -15,7 +15,7 @@ import {
 } from "../../auth";
 import { AppError } from "../../shared/errors";
 import { text } from "../../shared/schemas";
-import { getRequestContext } from "../request-context";
+import { getRequestContext } from "../../shared/request-context";
 import { createRouter } from "../router";
 import { oauthErrorResponse, toAppError } from "../problems";
 
@@ -100,6 +100,7 @@ export const oauthRoutes = createRouter()
           token_type: tokens.tokenType,
           expires_in: tokens.expiresInSeconds,
           refresh_token: tokens.refreshToken,
+          refresh_expires_in: tokens.refreshExpiresInSeconds,
           scope: tokens.scope,
         },
         200,

@@ -2,7 +2,10 @@
  * Who is calling, for audit and rate limits. `next start` puts the socket address into
  * X-Forwarded-For when the client sent none; the rightmost entry is the nearest hop.
  */
-import type { RequestContext } from "../auth";
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}
 
 export function getRequestContext(headers: Headers): RequestContext {
   const forwardedFor = headers.get("x-forwarded-for");

@@ -1,0 +1,23 @@
+import { getCurrentSession } from "@/lib/bff";
+import { Brand } from "../components/brand";
+import { Providers } from "./providers";
+import { SignOutButton } from "./sign-out-button";
+
+// Every page below checks the session itself (requireSession); the layout only shows who is in.
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const session = await getCurrentSession();
+  return (
+    <Providers>
+      <header className="site-header">
+        <Brand href="/notes" />
+        {session ? (
+          <nav className="site-nav" aria-label="Account">
+            <span className="user-name" title={session.user.email}>{session.user.name}</span>
+            <SignOutButton />
+          </nav>
+        ) : null}
+      </header>
+      <main className="page">{children}</main>
+    </Providers>
+  );
+}

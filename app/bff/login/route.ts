@@ -1,0 +1,3 @@
+import { handleLogin } from "@/lib/bff";
+
+export const POST = handleLogin;

@@ -1,0 +1,3 @@
+import { handleLogout } from "@/lib/bff";
+
+export const POST = handleLogout;

@@ -1,0 +1,3 @@
+import { handleRegister } from "@/lib/bff";
+
+export const POST = handleRegister;

@@ -1,0 +1,3 @@
+import { handleSession } from "@/lib/bff";
+
+export const GET = handleSession;

@@ -1,0 +1,155 @@
+/**
+ * One E2E run: a directory under e2e/.data (git-ignored) holding fresh production secrets, a
+ * fresh SQLite database per server (or per shared group) and the signed-in browser state; and a
+ * free port per server. Prepared once in the Playwright runner process (playwright.config.ts)
+ * and handed to every worker through the E2E_RUN environment variable, because the config file
+ * is evaluated again in each worker and must not pick new ports or secrets there.
+ */
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { generateSecrets } from "../../lib/config";
+import { SERVER_SPECS, type ServerName, type ServerSpec } from "../servers";
+
+export const RUN_ENV = "E2E_RUN";
+export const BFF_CLIENT_ID = "keyhole-bff";
+const DATA_DIR = path.resolve(import.meta.dirname, "..", ".data");
+/** Teammates run dev servers in this range; never take a port from it. */
+const RESERVED_PORTS = { from: 3000, to: 3300 };
+
+export interface ServerInstance {
+  name: ServerName;
+  port: number;
+  /** Origin of this instance, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  databaseFile: string;
+  /** The origin whose issuer and audience this instance's tokens carry (its group's first member). */
+  tokenOrigin: string;
+  env: Record<string, string>;
+}
+
+export interface TestRun {
+  dir: string;
+  secretsFile: string;
+  /** Playwright storageState written by e2e/auth.setup.ts. */
+  authStateFile: string;
+  /** The account signed in by e2e/auth.setup.ts (email, password, id). */
+  authAccountFile: string;
+  servers: Record<ServerName, ServerInstance>;
+}
+
+export type Secrets = ReturnType<typeof generateSecrets>;
+
+/** Creates a run: directory, secrets, ports. Call once, in the runner process only. */
+export async function createTestRun(): Promise<TestRun> {
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  removeAbandonedRuns();
+  const dir = path.join(DATA_DIR, `run-${Date.now()}-${process.pid}`);
+  fs.mkdirSync(path.join(dir, "auth"), { recursive: true });
+
+  const secretsFile = path.join(dir, "secrets.json");
+  // Fresh production-strength secrets each run; mode 0600 like the development secrets file.
+  fs.writeFileSync(secretsFile, `${JSON.stringify(generateSecrets(), null, 2)}\n`, { mode: 0o600 });
+
+  const specs = Object.entries(SERVER_SPECS) as [ServerName, ServerSpec][];
+  const ports = await findFreePorts(specs.length);
+  const groupOrigins = new Map<string, string>();
+  const servers = {} as Record<ServerName, ServerInstance>;
+  specs.forEach(([name, spec], index) => {
+    const port = ports[index]!;
+    const url = `http://127.0.0.1:${port}`;
+    const databaseKey = spec.database ? `shared-${spec.database}` : `server-${name}`;
+    if (!groupOrigins.has(databaseKey)) groupOrigins.set(databaseKey, url);
+    servers[name] = {
+      name,
+      port,
+      url,
+      databaseFile: path.join(dir, `${databaseKey}.db`),
+      tokenOrigin: groupOrigins.get(databaseKey)!,
+      env: spec.env ?? {},
+    };
+  });
+
+  return {
+    dir,
+    secretsFile,
+    authStateFile: path.join(dir, "auth", "user.json"),
+    authAccountFile: path.join(dir, "auth", "account.json"),
+    servers,
+  };
+}
+
+/** The run prepared by the runner process (works in the runner, in workers and in test files). */
+export function getTestRun(): TestRun {
+  const raw = process.env[RUN_ENV];
+  if (!raw) throw new Error(`${RUN_ENV} is not set: run the E2E tests through playwright.config.ts (npx playwright test).`);
+  return JSON.parse(raw) as TestRun;
+}
+
+export function readSecrets(run: TestRun = getTestRun()): Secrets {
+  return JSON.parse(fs.readFileSync(run.secretsFile, "utf8")) as Secrets;
+}
+
+/**
+ * The complete configuration of one server. Every variable lib/config.ts reads is set here, an
+ * empty string meaning "use the default", so nothing leaks in from the developer's shell.
+ */
+export function serverEnvironment(run: TestRun, server: ServerInstance): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    APP_ORIGIN: server.url,
+    DATABASE_URL: `file:${server.databaseFile}`,
+    ...readSecrets(run),
+    JWT_ISSUER: server.tokenOrigin,
+    JWT_AUDIENCE: `${server.tokenOrigin}/api/v1`,
+    BFF_CLIENT_ID,
+    // Cost 10 instead of 12: each hash takes a quarter of the time, and it is still bcrypt.
+    BCRYPT_COST: "10",
+    ACCESS_TOKEN_TTL: "",
+    REFRESH_IDLE_TTL: "",
+    REFRESH_GRACE_PERIOD: "",
+    SESSION_MAX_AGE: "",
+    API_BASE_URL: "",
+    ...server.env,
+  };
+}
+
+/** Ports the OS reports free right now, all held open together so they are distinct. */
+async function findFreePorts(count: number): Promise<number[]> {
+  const held: net.Server[] = [];
+  const ports: number[] = [];
+  try {
+    while (ports.length < count) {
+      const server = net.createServer();
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", resolve);
+      });
+      held.push(server);
+      const { port } = server.address() as net.AddressInfo;
+      if (port < RESERVED_PORTS.from || port > RESERVED_PORTS.to) ports.push(port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(held.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
+/** Deletes the directories of earlier runs whose runner process has ended (keeps parallel runs). */
+function removeAbandonedRuns(): void {
+  for (const entry of fs.readdirSync(DATA_DIR)) {
+    const pid = Number(/^run-\d+-(\d+)$/.exec(entry)?.[1]);
+    if (!pid || isProcessAlive(pid)) continue;
+    fs.rmSync(path.join(DATA_DIR, entry), { recursive: true, force: true });
+  }
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

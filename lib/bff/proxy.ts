@@ -1,0 +1,59 @@
+/**
+ * Forwards /bff/api/* to the API with the session's bearer token. Only the routes listed here
+ * are forwarded, each with its methods; every path segment must be a plain identifier, so no
+ * `..`, encoded slash or dot, backslash, empty segment or absolute URL can reach the upstream.
+ * Inbound headers are rebuilt from an allow-list (no Cookie, Authorization, X-Forwarded-* or
+ * hop-by-hop headers); upstream Set-Cookie never reaches the browser.
+ */
+import { AppError } from "../shared/errors";
+import type { RequestContext } from "../shared/request-context";
+import { readBodyCapped } from "./body";
+import type { BffSession } from "./session-cookie";
+import { callUpstream } from "./upstream";
+
+const SEGMENT = "[A-Za-z0-9_-]{1,64}";
+export const FORWARDED_ROUTES: { pattern: RegExp; methods: string[] }[] = [
+  { pattern: /^\/me$/, methods: ["GET"] },
+  { pattern: /^\/notes$/, methods: ["GET", "POST"] },
+  { pattern: new RegExp(`^/notes/${SEGMENT}$`), methods: ["GET", "PATCH", "DELETE"] },
+];
+const FORWARDED_REQUEST_HEADERS = ["accept", "content-type", "if-none-match", "if-match"];
+const RETURNED_RESPONSE_HEADERS = ["content-type", "content-length", "etag", "retry-after", "allow"];
+const MAX_QUERY_LENGTH = 1024;
+/** Responses from an external API larger than this are refused rather than streamed to the browser. */
+const MAX_UPSTREAM_RESPONSE_BYTES = 2 * 1024 * 1024;
+
+/** The API path for a /bff/api request, or an error when it is not an allowed route. */
+export function resolveForwardedPath(url: URL, method: string): string {
+  const prefix = "/bff/api";
+  if (!url.pathname.startsWith(`${prefix}/`)) throw new AppError("not_found");
+  const path = url.pathname.slice(prefix.length);
+  const route = FORWARDED_ROUTES.find((candidate) => candidate.pattern.test(path));
+  if (!route) throw new AppError("not_found");
+  if (!route.methods.includes(method)) throw new AppError("method_not_allowed", { detail: `Allowed: ${route.methods.join(", ")}` });
+  if (url.search.length > MAX_QUERY_LENGTH) throw new AppError("invalid_request", { detail: "The query string is too long." });
+  return `${path}${url.search}`;
+}
+
+export async function forwardToApi(request: Request, session: BffSession, context: RequestContext): Promise<Response> {
+  const path = resolveForwardedPath(new URL(request.url), request.method);
+  const headers = new Headers({ authorization: `Bearer ${session.accessToken}` });
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  if (context.userAgent) headers.set("user-agent", context.userAgent);
+  const hasBody = !["GET", "HEAD", "DELETE"].includes(request.method);
+  const body = hasBody ? await readBodyCapped(request) : undefined;
+
+  const upstream = await callUpstream({ method: request.method, path, headers, body });
+  if (Number(upstream.headers.get("content-length") ?? "0") > MAX_UPSTREAM_RESPONSE_BYTES) {
+    throw new AppError("upstream_unavailable", { detail: "The API's answer was too large." });
+  }
+  const responseHeaders = new Headers({ "cache-control": "no-store" });
+  for (const name of RETURNED_RESPONSE_HEADERS) {
+    const value = upstream.headers.get(name);
+    if (value !== null) responseHeaders.set(name, value);
+  }
+  return new Response(upstream.body, { status: upstream.status, headers: responseHeaders });
+}

@@ -1,0 +1,54 @@
+/**
+ * Keeps a session's access token fresh. When it is expired or expires within 30 s, the BFF
+ * refreshes it before forwarding (see `accessTokenRefreshAtMs`). Refreshes are single-flight per refresh token inside a process,
+ * and the outcome is remembered for the grace window, so requests still carrying the old cookie
+ * reuse the new tokens; across processes the token endpoint's grace window returns the same
+ * successor. Decision record: docs/decisions/007-where-refresh-happens.md
+ */
+import { getConfig } from "../config";
+import type { BffSession } from "./session-cookie";
+import { requestRefreshGrant, type ClientContext } from "./token-client";
+
+type RefreshOutcome = Promise<BffSession | null>;
+const globalForRefresh = globalThis as unknown as { keyholeRefreshes?: Map<string, RefreshOutcome> };
+
+function getRefreshes(): Map<string, RefreshOutcome> {
+  globalForRefresh.keyholeRefreshes ??= new Map();
+  return globalForRefresh.keyholeRefreshes;
+}
+
+async function refresh(session: BffSession, context: ClientContext, nowMs: number): RefreshOutcome {
+  const tokens = await requestRefreshGrant(session.refreshToken, context, nowMs);
+  if (!tokens) return null;
+  return {
+    ...session,
+    accessToken: tokens.accessToken,
+    accessTokenRefreshAtMs: tokens.accessTokenRefreshAtMs,
+    refreshToken: tokens.refreshToken,
+    expiresAtMs: Math.min(session.expiresAtMs, tokens.sessionExpiresAtMs),
+  };
+}
+
+/**
+ * The session with a usable access token: the same object when nothing changed, a new one after a
+ * refresh, or null when the session is over (its refresh token is dead). Upstream failures throw.
+ */
+export async function ensureFreshSession(session: BffSession, context: ClientContext, nowMs = Date.now()): Promise<BffSession | null> {
+  if (nowMs < session.accessTokenRefreshAtMs) return session;
+  const refreshes = getRefreshes();
+  const key = session.refreshToken;
+  let outcome = refreshes.get(key);
+  if (!outcome) {
+    outcome = refresh(session, context, nowMs);
+    refreshes.set(key, outcome);
+    const forget = () => refreshes.delete(key);
+    outcome.then(
+      () => setTimeout(forget, getConfig().refreshGracePeriodSeconds * 1000).unref(),
+      forget, // a failed call is not remembered: the next request tries again
+    );
+  }
+  const next = await outcome;
+  // A remembered outcome can itself be due for refresh when access tokens are very short-lived.
+  if (next && Date.now() >= next.accessTokenRefreshAtMs) return ensureFreshSession(next, context);
+  return next;
+}

@@ -1,0 +1,114 @@
+/**
+ * The BFF as an OAuth client of the API: it alone holds the client secret and exchanges
+ * credentials and refresh tokens at the token endpoint, through the upstream.
+ */
+import { decodeJwt } from "jose";
+import { z } from "zod";
+import { CLIENT_IP_HEADER } from "../api";
+import { getConfig } from "../config";
+import { AppError, isProblem, appErrorFromProblem } from "../shared/errors";
+import { publicUserSchema } from "../shared/schemas";
+import { callUpstream } from "./upstream";
+
+/** Refresh this long before the access token expires, so a request never carries one that dies in flight. */
+const REFRESH_MARGIN_MS = 30_000;
+
+const tokenResponseSchema = z.object({
+  access_token: z.string(),
+  expires_in: z.number(),
+  refresh_token: z.string(),
+  refresh_expires_in: z.number().optional(),
+});
+
+export interface IssuedTokens {
+  accessToken: string;
+  /** When to refresh: 30 s before expiry, or a quarter of the lifetime for very short-lived tokens. */
+  accessTokenRefreshAtMs: number;
+  refreshToken: string;
+  /** The session's absolute end; a fallback of SESSION_MAX_AGE for APIs that do not say. */
+  sessionExpiresAtMs: number;
+  sessionId: string;
+}
+
+export interface ClientContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+function clientHeaders(context: ClientContext): Headers {
+  const { bffClientId, bffClientSecret } = getConfig();
+  const credentials = `${encodeURIComponent(bffClientId)}:${encodeURIComponent(bffClientSecret)}`;
+  const headers = new Headers({
+    authorization: `Basic ${Buffer.from(credentials).toString("base64")}`,
+    "content-type": "application/x-www-form-urlencoded",
+    accept: "application/json",
+  });
+  if (context.ip) headers.set(CLIENT_IP_HEADER, context.ip);
+  if (context.userAgent) headers.set("user-agent", context.userAgent);
+  return headers;
+}
+
+/** Tokens, or null when the grant was refused (`invalid_grant`). Other failures throw. */
+async function requestTokens(params: Record<string, string>, context: ClientContext, nowMs: number): Promise<IssuedTokens | null> {
+  const response = await callUpstream({ method: "POST", path: "/auth/token", headers: clientHeaders(context), body: new URLSearchParams(params).toString() });
+  const body: unknown = await response.json().catch(() => null);
+  if (response.ok) {
+    const tokens = tokenResponseSchema.parse(body);
+    const sessionId = decodeJwt(tokens.access_token).sid;
+    return {
+      accessToken: tokens.access_token,
+      accessTokenRefreshAtMs: nowMs + tokens.expires_in * 1000 - Math.min(REFRESH_MARGIN_MS, (tokens.expires_in * 1000) / 4),
+      refreshToken: tokens.refresh_token,
+      sessionExpiresAtMs: nowMs + (tokens.refresh_expires_in ?? getConfig().sessionMaxAgeSeconds) * 1000,
+      sessionId: typeof sessionId === "string" ? sessionId : "",
+    };
+  }
+  const error = (body as { error?: string } | null)?.error;
+  if (error === "invalid_grant") return null;
+  if (response.status === 429) throw new AppError("rate_limited");
+  throw new AppError("upstream_unavailable", { cause: new Error(`token endpoint answered ${response.status} ${error ?? ""}`) });
+}
+
+export function requestPasswordGrant(email: string, password: string, context: ClientContext, nowMs: number) {
+  return requestTokens({ grant_type: "password", username: email, password }, context, nowMs);
+}
+
+export function requestRefreshGrant(refreshToken: string, context: ClientContext, nowMs: number) {
+  return requestTokens({ grant_type: "refresh_token", refresh_token: refreshToken }, context, nowMs);
+}
+
+/** RFC 7009 revocation; failures are logged, not thrown: signing out must always clear the cookie. */
+export async function revokeRefreshTokenUpstream(refreshToken: string, context: ClientContext): Promise<void> {
+  try {
+    const response = await callUpstream({
+      method: "POST",
+      path: "/auth/revoke",
+      headers: clientHeaders(context),
+      body: new URLSearchParams({ token: refreshToken, token_type_hint: "refresh_token" }).toString(),
+    });
+    if (!response.ok) console.error(`Token revocation answered ${response.status}`);
+  } catch (error) {
+    console.error("Token revocation failed", error);
+  }
+}
+
+export async function fetchCurrentUser(accessToken: string) {
+  const response = await callUpstream({
+    method: "GET",
+    path: "/me",
+    headers: new Headers({ authorization: `Bearer ${accessToken}`, accept: "application/json" }),
+  });
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) throw isProblem(body) ? appErrorFromProblem(body) : new AppError("upstream_unavailable");
+  return publicUserSchema.parse((body as { user: unknown }).user);
+}
+
+/** POST /users at the API; its problems (weak password, email taken) pass through to the form. */
+export async function registerUpstream(input: { email: string; name: string; password: string }, context: ClientContext) {
+  const headers = new Headers({ "content-type": "application/json", accept: "application/json" });
+  if (context.ip) headers.set(CLIENT_IP_HEADER, context.ip);
+  const response = await callUpstream({ method: "POST", path: "/users", headers, body: JSON.stringify(input) });
+  if (response.ok) return;
+  const body: unknown = await response.json().catch(() => null);
+  throw isProblem(body) ? appErrorFromProblem(body) : new AppError("upstream_unavailable");
+}

@@ -1,0 +1,31 @@
+/**
+ * The browser's only way to the server: same-origin calls to /bff with the anti-forgery header.
+ * problem+json becomes an AppError; a 401 sends the user to sign in and back.
+ */
+import { AppError, appErrorFromProblem, isProblem } from "../shared/errors";
+import { loginPath } from "../shared/return-to";
+
+export interface BffRequest {
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
+  json?: unknown;
+  /** Skip the sign-in redirect on 401 (for callers that only ask whether a session exists). */
+  allowUnauthenticated?: boolean;
+}
+
+export async function bffFetch<T>(path: `/bff/${string}`, { method = "GET", json, allowUnauthenticated = false }: BffRequest = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", "x-csrf": "1" };
+  if (json !== undefined) headers["content-type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json), credentials: "same-origin", cache: "no-store" });
+  } catch (error) {
+    throw new AppError("upstream_unavailable", { detail: "You appear to be offline.", cause: error });
+  }
+  if (response.status === 401 && !allowUnauthenticated) {
+    window.location.assign(`${loginPath(`${window.location.pathname}${window.location.search}`)}&notice=expired`);
+  }
+  if (response.status === 204) return undefined as T;
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) throw isProblem(body) ? appErrorFromProblem(body) : new AppError(response.status >= 500 ? "internal" : "invalid_request");
+  return body as T;
+}

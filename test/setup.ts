@@ -1,0 +1,57 @@
+/**
+ * Runs in every test file's own process before the file is imported (vitest `setupFiles`):
+ * - copies the migrated template database to a unique temporary file;
+ * - resets every configuration variable to a known state: NODE_ENV=test, that DATABASE_URL,
+ *   BCRYPT_COST=4 (fast hashes) and fresh secrets from generateSecrets();
+ * - removes the copy, closes the Prisma client and the password pool afterwards.
+ * A test file that needs other settings assigns process.env in `vi.hoisted()`, which runs after
+ * this file and before the test file's imports; configuration is read on first use.
+ * Nothing is written inside the repository.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, inject } from "vitest";
+
+/** Every variable lib/config.ts reads: a developer's shell must not change what tests see. */
+const CONFIG_VARIABLES = [
+  "DATABASE_URL", "APP_ORIGIN", "SESSION_SECRET", "JWT_SIGNING_KEYS", "JWT_ISSUER", "JWT_AUDIENCE",
+  "ACCESS_TOKEN_TTL", "REFRESH_IDLE_TTL", "REFRESH_GRACE_PERIOD", "SESSION_MAX_AGE", "REFRESH_TOKEN_SECRET",
+  "BFF_CLIENT_ID", "BFF_CLIENT_SECRET", "BCRYPT_COST", "API_BASE_URL",
+];
+
+const sandbox = fs.mkdtempSync(path.join(os.tmpdir(), "keyhole-test-"));
+const databasePath = path.join(sandbox, "test.db");
+fs.copyFileSync(inject("templateDatabasePath"), databasePath);
+
+for (const name of CONFIG_VARIABLES) delete process.env[name];
+Object.assign(process.env, { NODE_ENV: "test", DATABASE_URL: `file:${databasePath}`, BCRYPT_COST: "4" });
+
+// Imported only now, after the environment is in place.
+const { generateSecrets, loadConfig } = await import("../lib/config");
+Object.assign(process.env, generateSecrets());
+
+// getConfig() caches `loadConfig(process.env)` on globalThis.keyholeConfig. Outside production,
+// loadConfig always reads (and, when absent, creates) `<cwd>/.dev-secrets.json`, even when every
+// secret is set (see the failing test in lib/config.test.ts). So that the suite never reads or
+// writes that file in the repository, the cached value is computed by the same loadConfig, from
+// the same process.env, on first use, with this file's sandbox as the project root.
+type Config = ReturnType<typeof loadConfig>;
+let config: Config | undefined;
+Object.defineProperty(globalThis, "keyholeConfig", {
+  configurable: true,
+  get: () => (config ??= loadConfig(process.env, sandbox)),
+  set: (value: Config | undefined) => {
+    config = value;
+  },
+});
+
+afterAll(async () => {
+  const cached = globalThis as unknown as {
+    keyholeDb?: { $disconnect(): Promise<void> };
+    keyholePasswordPool?: { destroy(): Promise<void> };
+  };
+  await cached.keyholeDb?.$disconnect();
+  await cached.keyholePasswordPool?.destroy();
+  fs.rmSync(sandbox, { recursive: true, force: true });
+});
