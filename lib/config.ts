@@ -159,7 +159,8 @@ export function loadConfig(rawEnv: Env, projectRoot = process.cwd()): Config {
   const env = { ...rawEnv };
   for (const key of Object.keys(env)) if (env[key] === "") delete env[key];
   const isProduction = env.NODE_ENV === "production";
-  if (!isProduction) Object.assign(env, { ...readOrCreateDevSecrets(projectRoot), ...env });
+  const missingSecret = GENERATED_SECRETS.some((name) => env[name] === undefined);
+  if (!isProduction && missingSecret) Object.assign(env, { ...readOrCreateDevSecrets(projectRoot), ...env });
 
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {

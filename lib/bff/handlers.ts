@@ -10,7 +10,7 @@ import { readJson } from "./body";
 import { isAllowedBffRequest } from "./csrf";
 import { forwardToApi } from "./proxy";
 import { ensureFreshSession } from "./refresh";
-import { expiredSessionCookie, readSessionCookie, sealSession, SESSION_COOKIE_NAME, sessionCookie, type BffSession } from "./session-cookie";
+import { expiredSessionCookie, readSessionCookie, SESSION_COOKIE_NAME, sessionCookie, type BffSession } from "./session-cookie";
 import { registerAndSignIn, signIn, signOut, type SignedIn } from "./sign-in";
 import type { ZodType } from "zod";
 
@@ -94,13 +94,14 @@ export const handleSession = bffEndpoint(async (request) => {
 
 export const handleApiProxy = bffEndpoint(async (request, context) => {
   const session = await requireSession(request);
-  const fresh = await ensureFreshSession(session, context);
-  if (!fresh) throw new AppError("unauthenticated");
-  const upstream = await forwardToApi(request, fresh, context);
+  const refreshed = await ensureFreshSession(session, context);
+  if (!refreshed) throw new AppError("unauthenticated");
+  const current = refreshed === "unchanged" ? session : refreshed.session;
+  const upstream = await forwardToApi(request, current, context);
   // The API refused a token we just checked: the session was revoked. End it here too.
   if (upstream.status === 401) throw new AppError("unauthenticated");
-  if (fresh === session) return upstream;
+  if (refreshed === "unchanged") return upstream;
   const response = new NextResponse(upstream.body, upstream);
-  response.cookies.set(sessionCookie(await sealSession(fresh), fresh));
+  response.cookies.set(sessionCookie(refreshed.sealed, refreshed.session));
   return response;
 });

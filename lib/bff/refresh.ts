@@ -6,10 +6,15 @@
  * successor. Decision record: docs/decisions/007-where-refresh-happens.md
  */
 import { getConfig } from "../config";
-import type { BffSession } from "./session-cookie";
+import { sealSession, type BffSession } from "./session-cookie";
 import { requestRefreshGrant, type ClientContext } from "./token-client";
 
-type RefreshOutcome = Promise<BffSession | null>;
+/** The refreshed session and its sealed cookie value, sealed once for every request that shares it. */
+export interface RefreshedSession {
+  session: BffSession;
+  sealed: string;
+}
+type RefreshOutcome = Promise<RefreshedSession | null>;
 const globalForRefresh = globalThis as unknown as { keyholeRefreshes?: Map<string, RefreshOutcome> };
 
 function getRefreshes(): Map<string, RefreshOutcome> {
@@ -20,21 +25,27 @@ function getRefreshes(): Map<string, RefreshOutcome> {
 async function refresh(session: BffSession, context: ClientContext, nowMs: number): RefreshOutcome {
   const tokens = await requestRefreshGrant(session.refreshToken, context, nowMs);
   if (!tokens) return null;
-  return {
+  const refreshed: BffSession = {
     ...session,
     accessToken: tokens.accessToken,
     accessTokenRefreshAtMs: tokens.accessTokenRefreshAtMs,
     refreshToken: tokens.refreshToken,
     expiresAtMs: Math.min(session.expiresAtMs, tokens.sessionExpiresAtMs),
   };
+  return { session: refreshed, sealed: await sealSession(refreshed) };
 }
 
 /**
- * The session with a usable access token: the same object when nothing changed, a new one after a
- * refresh, or null when the session is over (its refresh token is dead). Upstream failures throw.
+ * A session with a usable access token: `unchanged` when the cookie's tokens are still good, the
+ * refreshed session with its new cookie value, or null when the session is over (its refresh
+ * token is dead). Upstream failures throw.
  */
-export async function ensureFreshSession(session: BffSession, context: ClientContext, nowMs = Date.now()): Promise<BffSession | null> {
-  if (nowMs < session.accessTokenRefreshAtMs) return session;
+export async function ensureFreshSession(
+  session: BffSession,
+  context: ClientContext,
+  nowMs = Date.now(),
+): Promise<"unchanged" | RefreshedSession | null> {
+  if (nowMs < session.accessTokenRefreshAtMs) return "unchanged";
   const refreshes = getRefreshes();
   const key = session.refreshToken;
   let outcome = refreshes.get(key);
@@ -47,8 +58,11 @@ export async function ensureFreshSession(session: BffSession, context: ClientCon
       forget, // a failed call is not remembered: the next request tries again
     );
   }
-  const next = await outcome;
+  const refreshed = await outcome;
   // A remembered outcome can itself be due for refresh when access tokens are very short-lived.
-  if (next && Date.now() >= next.accessTokenRefreshAtMs) return ensureFreshSession(next, context);
-  return next;
+  if (refreshed && Date.now() >= refreshed.session.accessTokenRefreshAtMs) {
+    const again = await ensureFreshSession(refreshed.session, context);
+    return again === "unchanged" ? refreshed : again;
+  }
+  return refreshed;
 }
