@@ -1,20 +1,44 @@
 /**
- * An optimistic redirect only: page requests without a session cookie go to /login and come
- * back. Authorization never depends on this file — every protected page and handler checks the
+ * Runs before every page: gives it a Content-Security-Policy with a fresh nonce, and sends page
+ * requests without a session cookie to /login and back. That redirect is optimistic only:
+ * authorization never depends on this file — every protected page and handler checks the
  * session itself on the server.
  */
+import { randomBytes } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE_NAME } from "./lib/bff/cookie-name";
 import { getConfig } from "./lib/config";
+import { contentSecurityPolicy } from "./lib/security-headers";
 import { loginPath } from "./lib/shared/return-to";
 
+const PROTECTED_PREFIXES = ["/notes", "/settings"];
+
+function isProtected(pathname: string): boolean {
+  return PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
+}
+
 export function proxy(request: NextRequest) {
-  if (request.cookies.has(SESSION_COOKIE_NAME)) return NextResponse.next();
+  const { isProduction, appOrigin } = getConfig();
+  const nonce = randomBytes(16).toString("base64");
+  const csp = contentSecurityPolicy(nonce, isProduction);
   const { pathname, search } = request.nextUrl;
-  // Built on the configured origin, never on the Host header.
-  const response = NextResponse.redirect(new URL(loginPath(`${pathname}${search}`), getConfig().appOrigin), 307);
-  response.headers.set("Cache-Control", "no-store");
+
+  let response: NextResponse;
+  if (isProtected(pathname) && !request.cookies.has(SESSION_COOKIE_NAME)) {
+    // Built on the configured origin, never on the Host header.
+    response = NextResponse.redirect(new URL(loginPath(`${pathname}${search}`), appOrigin), 307);
+    response.headers.set("Cache-Control", "no-store");
+  } else {
+    // Next.js reads the policy from the request to put the nonce on its own scripts.
+    const requestHeaders = new Headers(request.headers);
+    requestHeaders.set("content-security-policy", csp);
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+  }
+  response.headers.set("Content-Security-Policy", csp);
   return response;
 }
 
-export const config = { matcher: ["/notes/:path*", "/settings/:path*"] };
+export const config = {
+  // Every page; not the API, the BFF, static files or well-known documents.
+  matcher: ["/((?!api/|bff/|_next/static|_next/image|\\.well-known/|favicon\\.ico|icon\\.svg).*)"],
+};
