@@ -1,2 +1,2 @@
 export { API_BASE_PATH, getApiApp, type ApiApp } from "./app";
-export { CLIENT_IP_HEADER } from "./routes/oauth";
+export { CLIENT_IP_HEADER } from "./caller";

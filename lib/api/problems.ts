@@ -37,5 +37,6 @@ export function oauthErrorResponse(c: Context, error: AppError): Response {
       : "invalid_request";
   const headers: Record<string, string> = { "Cache-Control": "no-store", Pragma: "no-cache" };
   if (error.code === "invalid_client") headers["WWW-Authenticate"] = 'Basic realm="keyhole"';
+  if (error.retryAfterSeconds) headers["Retry-After"] = String(error.retryAfterSeconds);
   return c.json({ error: oauthCode, error_description: error.detail ?? error.message }, error.status as 400, headers);
 }

@@ -9,7 +9,8 @@ export type AuditEventType =
   | "refresh_reuse_detected"
   | "session_revoked"
   | "password_changed"
-  | "user_registered";
+  | "user_registered"
+  | "rate_limit_hit";
 
 export type { RequestContext };
 

@@ -9,10 +9,12 @@ import { createAccessToken } from "./access-tokens";
 import { recordAuditEvent, type RequestContext } from "./audit";
 import { safeEqual } from "./crypto";
 import { verifyPassword } from "./passwords";
+import { clearSignInFailures, consumeRefresh, recordSignInFailure, requireSignInAllowed } from "./rate-limits";
 import { findSessionByRefreshToken, generateRefreshToken, rotateRefreshToken, storeRefreshToken } from "./refresh-tokens";
 import { SESSION_SCOPE } from "./scopes";
 import { createSession, revokeSession } from "./sessions";
-import { findUserByEmail, findUserById } from "./users";
+import { getDb } from "../db";
+import { findUserByEmail, findUserById, normalizeEmail } from "./users";
 
 export interface TokenSet {
   accessToken: string;
@@ -76,12 +78,16 @@ export async function exchangePasswordGrant(input: {
   context: RequestContext;
   nowMs: number;
 }): Promise<TokenSet> {
-  const user = await findUserByEmail(input.email);
+  const email = normalizeEmail(input.email);
+  await requireSignInAllowed(email, input.context, () => hasSignedInFrom(email, input.context.ip));
+  const user = await findUserByEmail(email);
   const passwordMatches = await verifyPassword(input.password, user?.passwordHash ?? null);
   if (!user || !passwordMatches || user.disabledAt) {
+    await recordSignInFailure(email, input.context);
     await recordAuditEvent({ type: "sign_in_failed", userId: user?.id, context: input.context, nowMs: input.nowMs });
     throw new AppError("invalid_grant");
   }
+  await clearSignInFailures(email, input.context);
   const session = await createSession({ userId: user.id, clientId: input.clientId, context: input.context, nowMs: input.nowMs });
   const refreshToken = generateRefreshToken();
   await storeRefreshToken(session.id, refreshToken, input.nowMs);
@@ -102,6 +108,8 @@ export async function exchangeRefreshGrant(input: {
   context: RequestContext;
   nowMs: number;
 }): Promise<TokenSet> {
+  const session = await findSessionByRefreshToken(input.refreshToken);
+  if (session) await consumeRefresh(session.id, session.userId, input.context);
   const rotated = await rotateRefreshToken({ ...input, token: input.refreshToken });
   if (!rotated) throw new AppError("invalid_grant");
   const user = await findUserById(rotated.session.userId);
@@ -117,6 +125,14 @@ export async function exchangeRefreshGrant(input: {
     refreshToken: rotated.refreshToken,
     nowMs: input.nowMs,
   });
+}
+
+/** Whether the account's owner has signed in from this IP before (exempts it from the account-wide limit). */
+async function hasSignedInFrom(email: string, ip: string | null): Promise<boolean> {
+  if (!ip) return false;
+  const user = await findUserByEmail(email);
+  if (!user) return false;
+  return (await getDb().session.findFirst({ where: { userId: user.id, ip }, select: { id: true } })) !== null;
 }
 
 /** RFC 7009: ends the session of a refresh token. Unknown tokens are not an error. */

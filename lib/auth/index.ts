@@ -7,5 +7,5 @@ export { REFRESH_TOKEN_PREFIX } from "./refresh-tokens";
 export { isSessionRevoked, refreshRevocations } from "./revocations";
 export { hasScope, SESSION_SCOPE, type Scope } from "./scopes";
 export { revokeSession } from "./sessions";
-export { createUser, findUserById, normalizeEmail, toPublicUser, type PublicUser } from "./users";
+export { createUser, findUserById, normalizeEmail, registerUser, toPublicUser, type PublicUser } from "./users";
 export { getAuthorizationServerMetadata } from "./metadata";

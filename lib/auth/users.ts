@@ -2,7 +2,10 @@
 import { AppError } from "../shared/errors";
 import { getDb } from "../db";
 import type { User } from "../generated/prisma/client";
+import type { RequestContext } from "../shared/request-context";
+import { recordAuditEvent } from "./audit";
 import { findPasswordProblem, hashPassword } from "./passwords";
+import { consumeRegistration } from "./rate-limits";
 
 export interface PublicUser {
   id: string;
@@ -34,6 +37,14 @@ export async function createUser(input: { email: string; name: string; password:
     }
     throw error;
   }
+}
+
+/** Registration from outside: rate limited per client IP and recorded in the activity log. */
+export async function registerUser(input: { email: string; name: string; password: string }, context: RequestContext): Promise<User> {
+  await consumeRegistration(context);
+  const user = await createUser(input);
+  await recordAuditEvent({ type: "user_registered", userId: user.id, context });
+  return user;
 }
 
 export async function findUserByEmail(email: string): Promise<User | null> {

@@ -35,12 +35,13 @@ export interface ClientContext {
   userAgent: string | null;
 }
 
-function clientHeaders(context: ClientContext): Headers {
+/** The BFF's client credentials and the browser's address, for every call it makes as the client. */
+function clientHeaders(context: ClientContext, contentType = "application/x-www-form-urlencoded"): Headers {
   const { bffClientId, bffClientSecret } = getConfig();
   const credentials = `${encodeURIComponent(bffClientId)}:${encodeURIComponent(bffClientSecret)}`;
   const headers = new Headers({
     authorization: `Basic ${Buffer.from(credentials).toString("base64")}`,
-    "content-type": "application/x-www-form-urlencoded",
+    "content-type": contentType,
     accept: "application/json",
   });
   if (context.ip) headers.set(CLIENT_IP_HEADER, context.ip);
@@ -65,7 +66,7 @@ async function requestTokens(params: Record<string, string>, context: ClientCont
   }
   const error = (body as { error?: string } | null)?.error;
   if (error === "invalid_grant") return null;
-  if (response.status === 429) throw new AppError("rate_limited");
+  if (response.status === 429) throw new AppError("rate_limited", { retryAfterSeconds: Number(response.headers.get("retry-after")) || 60 });
   throw new AppError("upstream_unavailable", { cause: new Error(`token endpoint answered ${response.status} ${error ?? ""}`) });
 }
 
@@ -105,8 +106,7 @@ export async function fetchCurrentUser(accessToken: string) {
 
 /** POST /users at the API; its problems (weak password, email taken) pass through to the form. */
 export async function registerUpstream(input: { email: string; name: string; password: string }, context: ClientContext) {
-  const headers = new Headers({ "content-type": "application/json", accept: "application/json" });
-  if (context.ip) headers.set(CLIENT_IP_HEADER, context.ip);
+  const headers = clientHeaders(context, "application/json");
   const response = await callUpstream({ method: "POST", path: "/users", headers, body: JSON.stringify(input) });
   if (response.ok) return;
   const body: unknown = await response.json().catch(() => null);

@@ -70,13 +70,16 @@ export class AppError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly fieldErrors: FieldError[] | undefined;
+  /** For `rate_limited`: when to try again (sent as Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, options: { detail?: string; errors?: FieldError[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, options: { detail?: string; errors?: FieldError[]; retryAfterSeconds?: number; cause?: unknown } = {}) {
     super(TITLES[code], { cause: options.cause });
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.detail = options.detail;
     this.fieldErrors = options.errors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** The public body: never the cause, never a stack. */
@@ -113,6 +116,11 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 export function problemResponse(error: AppError, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(error.toProblem()), {
     status: error.status,
-    headers: { "Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store", ...headers },
+    headers: {
+      "Content-Type": PROBLEM_CONTENT_TYPE,
+      "Cache-Control": "no-store",
+      ...(error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {}),
+      ...headers,
+    },
   });
 }

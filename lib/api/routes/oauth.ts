@@ -7,7 +7,6 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import {
-  authenticateClient,
   exchangePasswordGrant,
   exchangeRefreshGrant,
   revokeRefreshToken,
@@ -15,13 +14,11 @@ import {
 } from "../../auth";
 import { AppError } from "../../shared/errors";
 import { text } from "../../shared/schemas";
-import { getRequestContext } from "../../shared/request-context";
+import { getCallerContext } from "../caller";
 import { createRouter } from "../router";
 import { oauthErrorResponse, toAppError } from "../problems";
 
 const OAUTH_BODY_MAX_BYTES = 8 * 1024;
-/** The BFF, authenticated as a confidential client, passes on the browser's address for audit and limits. */
-export const CLIENT_IP_HEADER = "keyhole-client-ip";
 
 const passwordGrant = z.object({
   grant_type: z.literal("password"),
@@ -58,11 +55,9 @@ async function readParameters(c: Context): Promise<Record<string, unknown>> {
 }
 
 function requireClient(c: Context): { clientId: string; context: RequestContext } {
-  const clientId = authenticateClient(c.req.header("authorization"));
+  const { clientId, context } = getCallerContext(c);
   if (!clientId) throw new AppError("invalid_client");
-  const context = getRequestContext(c.req.raw.headers);
-  const forwardedIp = c.req.header(CLIENT_IP_HEADER);
-  return { clientId, context: forwardedIp ? { ...context, ip: forwardedIp.slice(0, 64) } : context };
+  return { clientId, context };
 }
 
 function parse<T extends z.ZodType>(schema: T, params: Record<string, unknown>): z.infer<T> {

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createUser, findUserById, toPublicUser } from "../../auth";
+import { findUserById, registerUser, toPublicUser } from "../../auth";
+import { getCallerContext } from "../caller";
 import { AppError } from "../../shared/errors";
 import { publicUserSchema, registrationSchema } from "../../shared/schemas";
 import { requireScope } from "../middleware/bearer-auth";
@@ -29,7 +30,7 @@ const me = createRoute({
 
 export const usersRoutes = createRouter()
   .openapi(register, async (c) => {
-    const user = await createUser(c.req.valid("json"));
+    const user = await registerUser(c.req.valid("json"), getCallerContext(c).context);
     return c.json({ user: toPublicUser(user) }, 201);
   })
   .openapi(me, async (c) => {

@@ -1,0 +1,16 @@
+/**
+ * Who is calling, for audit and rate limits. The BFF authenticates as the confidential client and
+ * passes the browser's address in `Keyhole-Client-IP`; that header is trusted from it alone.
+ */
+import type { Context } from "hono";
+import { authenticateClient } from "../auth";
+import { getRequestContext, type RequestContext } from "../shared/request-context";
+
+export const CLIENT_IP_HEADER = "keyhole-client-ip";
+
+export function getCallerContext(c: Context): { clientId: string | null; context: RequestContext } {
+  const clientId = authenticateClient(c.req.header("authorization"));
+  const context = getRequestContext(c.req.raw.headers);
+  const forwardedIp = clientId ? c.req.header(CLIENT_IP_HEADER) : undefined;
+  return { clientId, context: forwardedIp ? { ...context, ip: forwardedIp.slice(0, 64) } : context };
+}
