@@ -4,15 +4,13 @@
  *   otherwise stall every other request for ~100 ms per hash.
  * - bcrypt reads at most 72 bytes. Longer passwords are refused everywhere, never truncated, so
  *   two passwords sharing a 72-byte prefix can never both work.
- * - Weak and common passwords are refused with zxcvbn-ts and its common-password dictionary.
+ * - Weak and common passwords are refused with zxcvbn-ts and its common-password dictionary, also
+ *   in the pool: a long random password costs zxcvbn ~0.5 s of CPU.
  * Decision record: docs/decisions/004-password-rules.md
  */
 import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
-import { ZxcvbnFactory } from "@zxcvbn-ts/core";
-import * as zxcvbnCommon from "@zxcvbn-ts/language-common";
-import * as zxcvbnEnglish from "@zxcvbn-ts/language-en";
 import { getConfig } from "../config";
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -20,15 +18,18 @@ export const PASSWORD_MAX_BYTES = 72;
 /** zxcvbn score 0–4; 3 is "safely unguessable: moderate protection from offline slow-hash attacks". */
 const MIN_ZXCVBN_SCORE = 3;
 
-type PasswordTask = { op: "hash"; password: string; cost: number } | { op: "compare"; password: string; hash: string };
+type PasswordTask =
+  | { op: "hash"; password: string; cost: number }
+  | { op: "compare"; password: string; hash: string }
+  | { op: "strength"; password: string; userInputs: string[] };
+type PasswordTaskResult = string | boolean | { score: number; hint: string | null };
 
 const globalForPasswords = globalThis as unknown as {
-  keyholePasswordPool?: Piscina<PasswordTask, string | boolean>;
+  keyholePasswordPool?: Piscina<PasswordTask, PasswordTaskResult>;
   keyholeDummyHash?: Promise<string>;
-  keyholeZxcvbn?: ZxcvbnFactory;
 };
 
-function getPool(): Piscina<PasswordTask, string | boolean> {
+function getPool(): Piscina<PasswordTask, PasswordTaskResult> {
   globalForPasswords.keyholePasswordPool ??= new Piscina({
     // Resolved from the project root at run time: the worker must not be bundled.
     filename: path.join(process.cwd(), "lib", "auth", "password-worker.mjs"),
@@ -44,22 +45,13 @@ export function passwordByteLength(password: string): number {
 }
 
 /** Why a new password is refused, or null when it is acceptable. */
-export function findPasswordProblem(password: string, userInputs: string[] = []): string | null {
+export async function findPasswordProblem(password: string, userInputs: string[] = []): Promise<string | null> {
   if ([...password].length < PASSWORD_MIN_LENGTH) return `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
   if (passwordByteLength(password) > PASSWORD_MAX_BYTES) {
     return `Use at most ${PASSWORD_MAX_BYTES} bytes (about ${PASSWORD_MAX_BYTES} plain letters; accented letters and emoji take 2–4 bytes each).`;
   }
-  globalForPasswords.keyholeZxcvbn ??= new ZxcvbnFactory({
-    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEnglish.dictionary },
-    graphs: zxcvbnCommon.adjacencyGraphs,
-    translations: zxcvbnEnglish.translations,
-  });
-  const result = globalForPasswords.keyholeZxcvbn.check(password, userInputs);
-  if (result.score < MIN_ZXCVBN_SCORE) {
-    const hint = result.feedback.warning ?? result.feedback.suggestions[0];
-    return `This password is too easy to guess.${hint ? ` ${hint}` : ""}`;
-  }
-  return null;
+  const { score, hint } = (await getPool().run({ op: "strength", password, userInputs })) as { score: number; hint: string | null };
+  return score < MIN_ZXCVBN_SCORE ? `This password is too easy to guess.${hint ? ` ${hint}` : ""}` : null;
 }
 
 export async function hashPassword(password: string): Promise<string> {

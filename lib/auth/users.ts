@@ -26,7 +26,7 @@ export function toPublicUser(user: User): PublicUser {
 export async function createUser(input: { email: string; name: string; password: string }): Promise<User> {
   const email = normalizeEmail(input.email);
   const name = input.name.trim();
-  const problem = findPasswordProblem(input.password, [email, email.split("@")[0]!, name]);
+  const problem = await findPasswordProblem(input.password, [email, email.split("@")[0]!, name]);
   if (problem) throw new AppError("weak_password", { errors: [{ path: "password", message: problem }] });
   const passwordHash = await hashPassword(input.password);
   try {
