@@ -116,6 +116,9 @@ const envSchema = z.object({
   BFF_CLIENT_SECRET: secret,
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   API_BASE_URL: z.string().url().optional(),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().min(1).default("0.0.0.0"),
 });
 
 export interface PrivateSigningJwk {
@@ -145,6 +148,10 @@ export interface Config {
   bffClientSecret: string;
   bcryptCost: number;
   apiBaseUrl: string | null;
+  /** How many reverse proxies in front of us append to X-Forwarded-For (0: use the socket). */
+  trustProxyHops: number;
+  port: number;
+  hostname: string;
 }
 
 export class ConfigError extends Error {
@@ -190,6 +197,9 @@ export function loadConfig(rawEnv: Env, projectRoot = process.cwd()): Config {
     bffClientSecret: e.BFF_CLIENT_SECRET,
     bcryptCost: e.BCRYPT_COST,
     apiBaseUrl: e.API_BASE_URL ?? null,
+    trustProxyHops: e.TRUST_PROXY,
+    port: e.PORT,
+    hostname: e.HOSTNAME,
   };
 }
 

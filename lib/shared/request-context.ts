@@ -1,6 +1,6 @@
 /**
- * Who is calling, for audit and rate limits. `next start` puts the socket address into
- * X-Forwarded-For when the client sent none; the rightmost entry is the nearest hop.
+ * Who is calling, for audit and rate limits. server.ts has already replaced X-Forwarded-For with
+ * the one address it trusts (see lib/client-ip.ts); under `next dev` the header is not checked.
  */
 export interface RequestContext {
   ip: string | null;

@@ -1,0 +1,36 @@
+/**
+ * The production server: Next.js behind a plain Node HTTP server, so the client address comes
+ * from the socket (or TRUST_PROXY hops) and never from what the client claims. It replaces
+ * X-Forwarded-For with that one address before Next.js sees the request.
+ * `npm start` runs it; `next dev` is used in development, where X-Forwarded-For is not checked.
+ */
+import { createServer } from "node:http";
+import next from "next";
+import { resolveClientIp } from "./lib/client-ip";
+import { ConfigError, getConfig } from "./lib/config";
+
+let config;
+try {
+  config = getConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}
+const { port, hostname, trustProxyHops } = config;
+
+const app = next({ dev: false, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+createServer((request, response) => {
+  const clientIp = resolveClientIp(request.headers["x-forwarded-for"], request.socket.remoteAddress, trustProxyHops);
+  if (clientIp) request.headers["x-forwarded-for"] = clientIp;
+  else delete request.headers["x-forwarded-for"];
+  handle(request, response).catch((error: unknown) => {
+    console.error("Unhandled error", error);
+    if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
+    response.end("Internal Server Error");
+  });
+}).listen(port, hostname, () => {
+  console.log(`Keyhole ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
+});
