@@ -1,5 +1,5 @@
 /**
- * The production servers the E2E suite starts: one `next start` of the same build per entry,
+ * The production servers the E2E suite starts: one production server (server.ts) of the same build per entry,
  * each on its own free port, all with the same per-run secrets (see e2e/support/test-run.ts).
  * Add an entry and it gets a webServer in playwright.config.ts and a URL in the `servers`
  * fixture (`servers.shortTtl`, `apiFor("shortTtl")`).

@@ -10,5 +10,5 @@ export function sqliteFileUrl(databaseUrl: string | undefined): string {
   }
   const filePath = url.slice("file:".length);
   if (filePath === ":memory:") return url;
-  return `file:${path.resolve(process.cwd(), filePath)}`;
+  return `file:${path.resolve(/*turbopackIgnore: true*/ process.cwd(), filePath)}`;
 }

@@ -111,6 +111,9 @@ export function serverEnvironment(run: TestRun, server: ServerInstance): Record<
     REFRESH_GRACE_PERIOD: "",
     SESSION_MAX_AGE: "",
     API_BASE_URL: "",
+    TRUST_PROXY: "",
+    PORT: String(server.port),
+    HOSTNAME: "127.0.0.1",
     ...server.env,
   };
 }

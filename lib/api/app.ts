@@ -7,7 +7,10 @@ import { AppError } from "../shared/errors";
 import { jsonBody } from "./middleware/json-body";
 import { problemResponse, toAppError } from "./problems";
 import { createRouter } from "./router";
+import { activityRoutes } from "./routes/activity";
 import { notesRoutes } from "./routes/notes";
+import { sessionsRoutes } from "./routes/sessions";
+import { tokensRoutes } from "./routes/tokens";
 import { oauthRoutes } from "./routes/oauth";
 import { usersRoutes } from "./routes/users";
 
@@ -23,11 +26,14 @@ function createApiApp() {
   app.use("*", jsonBody);
   app.route("/", usersRoutes);
   app.route("/", notesRoutes);
+  app.route("/", sessionsRoutes);
+  app.route("/", tokensRoutes);
+  app.route("/", activityRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
-    bearerFormat: "JWT access token (at+jwt)",
+    bearerFormat: "JWT access token (at+jwt) or personal access token (khp_…)",
   });
   app.openAPIRegistry.register(
     "Problem",

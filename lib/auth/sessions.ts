@@ -2,6 +2,7 @@
  * Sessions: one per signed-in device, a family of refresh tokens. Idle expiry (REFRESH_IDLE_TTL)
  * slides on every refresh; absolute expiry (SESSION_MAX_AGE) never moves.
  */
+import UAParser from "ua-parser-js";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import type { Session } from "../generated/prisma/client";
@@ -65,4 +66,62 @@ export async function revokeSession(
     });
   }
   return count > 0;
+}
+
+export interface PublicSession {
+  id: string;
+  browser: string;
+  device: string;
+  ip: string | null;
+  createdAt: string;
+  lastActiveAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+function describeUserAgent(userAgent: string | null): { browser: string; device: string } {
+  if (!userAgent) return { browser: "Unknown browser", device: "Unknown device" };
+  const parsed = new UAParser(userAgent).getResult();
+  const browser = [parsed.browser.name, parsed.browser.major].filter(Boolean).join(" ") || "Unknown browser";
+  const os = [parsed.os.name, parsed.os.version].filter(Boolean).join(" ");
+  const kind = parsed.device.type ? parsed.device.type.charAt(0).toUpperCase() + parsed.device.type.slice(1) : "Computer";
+  return { browser, device: os ? `${kind} · ${os}` : kind };
+}
+
+/** The user's signed-in devices, most recently active first. */
+export async function listUserSessions(userId: string, currentSessionId: string | null, nowMs = Date.now()): Promise<PublicSession[]> {
+  const sessions = await getDb().session.findMany({
+    where: { userId, revokedAt: null, idleExpiresAt: { gt: new Date(nowMs) }, absoluteExpiresAt: { gt: new Date(nowMs) } },
+    orderBy: { lastUsedAt: "desc" },
+  });
+  return sessions.map((session) => ({
+    id: session.id,
+    ...describeUserAgent(session.userAgent),
+    ip: session.ip,
+    createdAt: session.createdAt.toISOString(),
+    lastActiveAt: session.lastUsedAt.toISOString(),
+    expiresAt: new Date(Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime())).toISOString(),
+    current: session.id === currentSessionId,
+  }));
+}
+
+/** Signs one of the user's own devices out; false when it is not theirs or already over. */
+export async function revokeUserSession(userId: string, sessionId: string, context: RequestContext): Promise<boolean> {
+  const session = await getDb().session.findFirst({ where: { id: sessionId, userId, revokedAt: null }, select: { id: true } });
+  return session ? revokeSession(session.id, "revoked_by_user", { context }) : false;
+}
+
+/** Signs out every other device of the user; returns how many. */
+export async function revokeOtherSessions(
+  userId: string,
+  keepSessionId: string | null,
+  reason: RevocationReason,
+  context: RequestContext,
+): Promise<number> {
+  const others = await getDb().session.findMany({
+    where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
+    select: { id: true },
+  });
+  for (const { id } of others) await revokeSession(id, reason, { context });
+  return others.length;
 }

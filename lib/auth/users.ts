@@ -4,8 +4,9 @@ import { getDb } from "../db";
 import type { User } from "../generated/prisma/client";
 import type { RequestContext } from "../shared/request-context";
 import { recordAuditEvent } from "./audit";
-import { findPasswordProblem, hashPassword } from "./passwords";
-import { consumeRegistration } from "./rate-limits";
+import { findPasswordProblem, hashPassword, verifyPassword } from "./passwords";
+import { consumeRegistration, recordSignInFailure, requireSignInAllowed } from "./rate-limits";
+import { revokeOtherSessions } from "./sessions";
 
 export interface PublicUser {
   id: string;
@@ -53,4 +54,29 @@ export async function findUserByEmail(email: string): Promise<User | null> {
 
 export async function findUserById(id: string): Promise<User | null> {
   return getDb().user.findUnique({ where: { id } });
+}
+
+/**
+ * Changes a password after checking the current one (rate limited like sign-in), and signs out
+ * every other session of the user; the current one stays.
+ */
+export async function changePassword(input: {
+  userId: string;
+  currentSessionId: string | null;
+  currentPassword: string;
+  newPassword: string;
+  context: RequestContext;
+}): Promise<void> {
+  const user = await findUserById(input.userId);
+  if (!user) throw new AppError("unauthenticated");
+  await requireSignInAllowed(user.email, input.context, async () => true);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    await recordSignInFailure(user.email, input.context);
+    throw new AppError("invalid_request", { errors: [{ path: "currentPassword", message: "This is not your current password." }] });
+  }
+  const problem = await findPasswordProblem(input.newPassword, [user.email, user.email.split("@")[0]!, user.name]);
+  if (problem) throw new AppError("weak_password", { errors: [{ path: "newPassword", message: problem }] });
+  await getDb().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.newPassword) } });
+  await revokeOtherSessions(user.id, input.currentSessionId, "password_changed", input.context);
+  await recordAuditEvent({ type: "password_changed", userId: user.id, sessionId: input.currentSessionId, context: input.context });
 }

@@ -14,6 +14,12 @@ import { callUpstream } from "./upstream";
 const SEGMENT = "[A-Za-z0-9_-]{1,64}";
 export const FORWARDED_ROUTES: { pattern: RegExp; methods: string[] }[] = [
   { pattern: /^\/me$/, methods: ["GET"] },
+  { pattern: /^\/me\/password$/, methods: ["POST"] },
+  { pattern: /^\/sessions$/, methods: ["GET", "DELETE"] },
+  { pattern: new RegExp(`^/sessions/${SEGMENT}$`), methods: ["DELETE"] },
+  { pattern: /^\/tokens$/, methods: ["GET", "POST"] },
+  { pattern: new RegExp(`^/tokens/${SEGMENT}$`), methods: ["DELETE"] },
+  { pattern: /^\/activity$/, methods: ["GET"] },
   { pattern: /^\/notes$/, methods: ["GET", "POST"] },
   { pattern: new RegExp(`^/notes/${SEGMENT}$`), methods: ["GET", "PATCH", "DELETE"] },
 ];

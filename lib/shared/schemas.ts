@@ -31,6 +31,10 @@ export const registrationSchema = z
   })
   .openapi("Registration");
 
+export const passwordChangeSchema = z
+  .strictObject({ currentPassword: passwordSchema, newPassword: passwordSchema })
+  .openapi("PasswordChange");
+
 export const credentialsSchema = z.strictObject({ email: emailSchema, password: passwordSchema }).openapi("Credentials");
 
 export const noteInputSchema = z

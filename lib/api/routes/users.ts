@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { findUserById, registerUser, toPublicUser } from "../../auth";
+import { changePassword, findUserById, registerUser, toPublicUser } from "../../auth";
+import { getRequestContext } from "../../shared/request-context";
 import { getCallerContext } from "../caller";
 import { AppError } from "../../shared/errors";
-import { publicUserSchema, registrationSchema } from "../../shared/schemas";
+import { passwordChangeSchema, publicUserSchema, registrationSchema } from "../../shared/schemas";
 import { requireScope } from "../middleware/bearer-auth";
 import { bearerSecurity, createRouter, problemResponses } from "../router";
 
@@ -28,6 +29,17 @@ const me = createRoute({
   responses: { 200: { description: "Profile", content: { "application/json": { schema: userEnvelope } } }, ...problemResponses(401, 403) },
 });
 
+const password = createRoute({
+  method: "post",
+  path: "/me/password",
+  tags: ["Users"],
+  summary: "Change your password; signs out your other sessions",
+  security: bearerSecurity,
+  middleware: [requireScope("sessions:manage")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: passwordChangeSchema } } } },
+  responses: { 204: { description: "Changed" }, ...problemResponses(400, 401, 403, 413, 415, 429) },
+});
+
 export const usersRoutes = createRouter()
   .openapi(register, async (c) => {
     const user = await registerUser(c.req.valid("json"), getCallerContext(c).context);
@@ -37,4 +49,10 @@ export const usersRoutes = createRouter()
     const user = await findUserById(c.get("principal").userId);
     if (!user) throw new AppError("unauthenticated");
     return c.json({ user: toPublicUser(user) }, 200);
+  })
+  .openapi(password, async (c) => {
+    const { userId, sessionId } = c.get("principal");
+    const { currentPassword, newPassword } = c.req.valid("json");
+    await changePassword({ userId, currentSessionId: sessionId, currentPassword, newPassword, context: getRequestContext(c.req.raw.headers) });
+    return c.body(null, 204);
   });

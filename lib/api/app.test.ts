@@ -1,0 +1,53 @@
+import { describe, expect, test } from "vitest";
+import { API_BASE_PATH } from "./index";
+import { api, BASE, readBody } from "../../test/api";
+
+describe("the OpenAPI document", () => {
+  test("/api/v1/openapi.json is an OpenAPI 3.1 document of the API's routes", async () => {
+    const response = await api(`${BASE}/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    const { json: doc } = await readBody(response);
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/notes", "/api/v1/notes/{id}", "/api/v1/users", "/api/v1/me"]));
+    expect(Object.keys(doc.paths.get ?? {})).toEqual([]);
+    expect(Object.keys(doc.paths["/api/v1/notes"])).toEqual(expect.arrayContaining(["get", "post"]));
+    expect(Object.keys(doc.paths["/api/v1/notes/{id}"])).toEqual(expect.arrayContaining(["get", "patch", "delete"]));
+    expect(doc.paths["/api/v1/users"].post.requestBody.content["application/json"].schema).toBeTruthy();
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.paths["/api/v1/me"].get.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.components.schemas).toHaveProperty("Problem");
+    expect(doc.components.schemas).toHaveProperty("Note");
+    // Every operation documents at least one success response.
+    for (const [path, operations] of Object.entries<Record<string, { responses: Record<string, unknown> }>>(doc.paths)) {
+      expect(path.startsWith(API_BASE_PATH), path).toBe(true);
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(Object.keys(operation.responses).some((status) => status.startsWith("2")), `${method} ${path}`).toBe(true);
+      }
+    }
+    // The document states the real limits of the schemas.
+    const registration = JSON.stringify(doc.components.schemas.Registration ?? doc.paths["/api/v1/users"].post.requestBody);
+    expect(registration).toContain("additionalProperties");
+    expect(JSON.stringify(doc)).not.toMatch(/passwordHash|BFF_CLIENT_SECRET|REFRESH_TOKEN_SECRET/);
+  });
+});
+
+describe("every API answer", () => {
+  test("is never cached", async () => {
+    for (const [path, init] of [
+      [`${BASE}/openapi.json`, {}],
+      [`${BASE}/me`, {}],
+      [`${BASE}/nowhere`, {}],
+      [`${BASE}/users`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "x" }],
+    ] as const) {
+      const response = await api(path, init as RequestInit);
+      expect(response.headers.get("cache-control"), path).toBe("no-store");
+    }
+  });
+
+  test("routes outside the base path are not served", async () => {
+    const response = await api("/users", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    expect(response.status).toBe(404);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * E2E tests against the production build served by server.ts (what `npm start` runs), never the dev server.
+ * Run `npm run build` first (`npm test` does both). Each run gets fresh secrets, a fresh SQLite
+ * database and free ports (e2e/support/test-run.ts); the servers are listed in e2e/servers.ts.
+ */
+import fs from "node:fs";
+import { chromium, defineConfig, devices, type PlaywrightTestConfig } from "@playwright/test";
+import { createTestRun, getTestRun, RUN_ENV, serverEnvironment, type ServerInstance } from "./e2e/support/test-run";
+
+// This file is evaluated in the runner and again in every worker: only the runner (which finds
+// E2E_RUN unset) picks ports and secrets; workers inherit them through the environment.
+process.env[RUN_ENV] ??= JSON.stringify(await createTestRun());
+const run = getTestRun();
+
+
+/** Playwright's own Chromium when it is installed, else Debian's (Playwright cannot download here). */
+function chromiumLaunchOptions(): NonNullable<PlaywrightTestConfig["use"]>["launchOptions"] {
+  const systemChromium = "/usr/bin/chromium";
+  if (fs.existsSync(chromium.executablePath()) || !fs.existsSync(systemChromium)) return {};
+  return {
+    executablePath: systemChromium,
+    // Without these Chromium keeps trying to reach Google's hosts and logs the failures.
+    args: [
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
+    ],
+  };
+}
+
+
+type WebServerConfig = Extract<NonNullable<PlaywrightTestConfig["webServer"]>, unknown[]>[number];
+
+/** Migrates this server's database, then serves the existing production build. */
+function webServer(server: ServerInstance): WebServerConfig {
+  const missingBuild = `echo 'e2e: no production build in .next: run "npm run build" first (npm test does).' >&2; exit 1`;
+  return {
+    name: server.name,
+    command: [
+      `{ test -f .next/BUILD_ID || { ${missingBuild}; }; }`,
+      "node_modules/.bin/tsx scripts/setup.ts --production",
+      "exec node_modules/.bin/tsx server.ts",
+    ].join(" && "),
+    url: `${server.url}/.well-known/jwks.json`,
+    env: serverEnvironment(run, server),
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: process.env.E2E_SERVER_STDOUT === "1" ? "pipe" : "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+  };
+}
+
+const browser = { ...devices["Desktop Chrome"], launchOptions: chromiumLaunchOptions() };
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  // A retry would hide exactly the timing bugs (refresh races, revocation delay) these tests exist for.
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  globalTimeout: process.env.CI ? 15 * 60_000 : undefined,
+  reporter: [
+    ["list"],
+    // PLAYWRIGHT_JSON_OUTPUT_FILE, when set (scripts/test.sh sets it), wins over this path.
+    ["json", { outputFile: "playwright-report/results.json" }],
+  ],
+  use: {
+    baseURL: run.servers.main.url,
+    trace: "retain-on-failure",
+  },
+  webServer: Object.values(run.servers).map(webServer),
+  // The `setup` project signs a user in through POST /bff/login (e2e/auth.setup.ts) and gives the
+  // `chromium` project its session cookie: the pattern a downstream E2E suite should copy.
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts$/, use: browser },
+    { name: "chromium", dependencies: ["setup"], use: { ...browser, storageState: run.authStateFile } },
+  ],
+});
