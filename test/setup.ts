@@ -17,7 +17,7 @@ import { afterAll, inject } from "vitest";
 const CONFIG_VARIABLES = [
   "DATABASE_URL", "APP_ORIGIN", "SESSION_SECRET", "JWT_SIGNING_KEYS", "JWT_ISSUER", "JWT_AUDIENCE",
   "ACCESS_TOKEN_TTL", "REFRESH_IDLE_TTL", "REFRESH_GRACE_PERIOD", "SESSION_MAX_AGE", "REFRESH_TOKEN_SECRET",
-  "BFF_CLIENT_ID", "BFF_CLIENT_SECRET", "BCRYPT_COST", "API_BASE_URL",
+  "BFF_CLIENT_ID", "BFF_CLIENT_SECRET", "BCRYPT_COST", "API_BASE_URL", "SESSION_IDLE_TIMEOUT", "TRUST_PROXY", "PORT", "HOST", "TRUST_PROXY", "PORT", "HOSTNAME",
 ];
 
 const sandbox = fs.mkdtempSync(path.join(os.tmpdir(), "keyhole-test-"));
@@ -27,24 +27,10 @@ fs.copyFileSync(inject("templateDatabasePath"), databasePath);
 for (const name of CONFIG_VARIABLES) delete process.env[name];
 Object.assign(process.env, { NODE_ENV: "test", DATABASE_URL: `file:${databasePath}`, BCRYPT_COST: "4" });
 
-// Imported only now, after the environment is in place.
-const { generateSecrets, loadConfig } = await import("../lib/config");
+// Imported only now, after the environment is in place. With every secret set, config never
+// reads or creates the development secrets file (lib/config.test.ts checks that).
+const { generateSecrets } = await import("../lib/config");
 Object.assign(process.env, generateSecrets());
-
-// getConfig() caches `loadConfig(process.env)` on globalThis.keyholeConfig. Outside production,
-// loadConfig always reads (and, when absent, creates) `<cwd>/.dev-secrets.json`, even when every
-// secret is set (see the failing test in lib/config.test.ts). So that the suite never reads or
-// writes that file in the repository, the cached value is computed by the same loadConfig, from
-// the same process.env, on first use, with this file's sandbox as the project root.
-type Config = ReturnType<typeof loadConfig>;
-let config: Config | undefined;
-Object.defineProperty(globalThis, "keyholeConfig", {
-  configurable: true,
-  get: () => (config ??= loadConfig(process.env, sandbox)),
-  set: (value: Config | undefined) => {
-    config = value;
-  },
-});
 
 afterAll(async () => {
   const cached = globalThis as unknown as {

@@ -1,4 +1,6 @@
 import { describe, expect, test } from "vitest";
+import { getPublicJwks } from "../auth";
+import { getConfig } from "../config";
 import { API_BASE_PATH } from "./index";
 import { api, BASE, readBody } from "../../test/api";
 
@@ -49,5 +51,17 @@ describe("every API answer", () => {
   test("routes outside the base path are not served", async () => {
     const response = await api("/users", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
     expect(response.status).toBe(404);
+  });
+});
+
+describe("the JWKS", () => {
+  test("publishes the configured signing key without its private member d", async () => {
+    const [privateKey] = getConfig().jwtSigningKeys;
+    expect(privateKey!.d).toEqual(expect.any(String));
+    const jwks = await getPublicJwks();
+    expect(jwks.keys).toHaveLength(getConfig().jwtSigningKeys.length);
+    expect(jwks.keys[0]).toMatchObject({ kid: privateKey!.kid, kty: "EC", crv: "P-256", x: privateKey!.x, y: privateKey!.y, alg: "ES256" });
+    for (const key of jwks.keys) expect(key).not.toHaveProperty("d");
+    expect(JSON.stringify(jwks)).not.toContain(privateKey!.d);
   });
 });

@@ -274,9 +274,19 @@ describe("listing and pagination", () => {
     }
   });
 
+  test.each([
+    ["in the year 33658", "999999999999999"],
+    ["in the year 10000", "253402300800000"],
+  ])("a well-formed cursor with a time %s is answered 200 or 400, never a server error", async (_label, timestampMs) => {
+    const cursor = `${timestampMs}.ffffffff-ffff-ffff-ffff-ffffffffffff`;
+    const { status, json } = await readBody(await api(`${BASE}/notes?cursor=${cursor}`, { headers: as(owner) }));
+    expect([200, 400]).toContain(status);
+    if (status === 200) expect(json.items.length).toBeLessThanOrEqual(20);
+  });
+
   test("an over-long cursor is refused and a malformed one never errors", async () => {
     expect((await readBody(await api(`${BASE}/notes?cursor=${"1".repeat(101)}`, { headers: as(owner) }))).status).toBe(400);
-    for (const cursor of ["garbage", "99999999999999999999.x", "1.00000000-0000-0000-0000-000000000000", ""]) {
+    for (const cursor of ["garbage", "99999999999999999999.x", "1.00000000-0000-0000-0000-000000000000", "0.00000000-0000-0000-0000-000000000000", ""]) {
       const { status } = await readBody(await api(`${BASE}/notes?cursor=${encodeURIComponent(cursor)}`, { headers: as(owner) }));
       expect([200, 400]).toContain(status);
     }
