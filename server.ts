@@ -5,9 +5,14 @@
  * `npm start` runs it; `next dev` is used in development, where X-Forwarded-For is not checked.
  */
 import { createServer } from "node:http";
-import next from "next";
-import { resolveClientIp } from "./lib/client-ip";
-import { ConfigError, getConfig } from "./lib/config";
+import { loadEnvConfig } from "@next/env";
+
+// Always production, and the same .env files `next` itself would read, before any config is read.
+Object.assign(process.env, { NODE_ENV: "production" });
+loadEnvConfig(process.cwd(), false);
+const { default: next } = await import("next");
+const { resolveClientIp } = await import("./lib/client-ip");
+const { ConfigError, getConfig } = await import("./lib/config");
 
 let config;
 try {

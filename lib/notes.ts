@@ -1,5 +1,6 @@
 /** Notes, the sample private resource: every query is scoped to its owner. */
 import { getDb } from "./db";
+import { keysetWhere, NEWEST_FIRST, toPage } from "./pagination";
 import type { Note } from "./generated/prisma/client";
 import type { NoteDto } from "./shared/schemas";
 
@@ -15,30 +16,13 @@ export function toNoteDto(note: Note): NoteDto {
   };
 }
 
-/** Cursor = `<createdAtMs>.<id>` of the last note of the previous page. */
-function parseCursor(cursor: string | undefined): { createdAt: Date; id: string } | null {
-  const match = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(cursor ?? "");
-  return match ? { createdAt: new Date(Number(match[1])), id: match[2]! } : null;
-}
-
 export async function listNotes(userId: string, options: { limit: number; cursor?: string }) {
-  const after = parseCursor(options.cursor);
   const notes = await getDb().note.findMany({
-    where: {
-      userId,
-      ...(after
-        ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
-        : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    where: { userId, ...keysetWhere(options.cursor) },
+    orderBy: NEWEST_FIRST,
     take: options.limit + 1,
   });
-  const page = notes.slice(0, options.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toNoteDto),
-    nextCursor: notes.length > options.limit && last ? `${last.createdAt.getTime()}.${last.id}` : null,
-  };
+  return toPage(notes, options.limit, toNoteDto);
 }
 
 export async function findNote(userId: string, id: string): Promise<Note | null> {

@@ -27,7 +27,9 @@ export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 
 export function staticSecurityHeaders(isProduction: boolean): { key: string; value: string }[] {
   return [
     { key: "X-Content-Type-Options", value: "nosniff" },
-    { key: "Referrer-Policy", value: "no-referrer" },
+    // Not "no-referrer": Chromium then sends `Origin: null` on form posts, and Next.js refuses the
+    // no-JavaScript login (a server action) as cross-origin. same-origin still leaks nothing outside.
+    { key: "Referrer-Policy", value: "same-origin" },
     { key: "X-Frame-Options", value: "DENY" },
     { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
     { key: "Cross-Origin-Resource-Policy", value: "same-origin" },

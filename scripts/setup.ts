@@ -7,7 +7,12 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-if (process.argv.includes("--production")) Object.assign(process.env, { NODE_ENV: "production" });
+import { loadEnvConfig } from "@next/env";
+
+const production = process.argv.includes("--production");
+if (production) Object.assign(process.env, { NODE_ENV: "production" });
+// The same .env files Next.js reads, so this script and the server agree on the database.
+loadEnvConfig(process.cwd(), !production);
 
 const { ConfigError, getConfig } = await import("../lib/config");
 let config;

@@ -112,8 +112,9 @@ export function serverEnvironment(run: TestRun, server: ServerInstance): Record<
     SESSION_MAX_AGE: "",
     API_BASE_URL: "",
     TRUST_PROXY: "",
+    SESSION_IDLE_TIMEOUT: "",
     PORT: String(server.port),
-    HOSTNAME: "127.0.0.1",
+    HOST: "127.0.0.1",
     ...server.env,
   };
 }

@@ -1,6 +1,9 @@
 /** The activity log: security-relevant events, per user where there is one. */
 import { getDb } from "../db";
+import { keysetWhere, NEWEST_FIRST, toPage } from "../pagination";
 import type { RequestContext } from "../shared/request-context";
+
+export type { RequestContext };
 
 export type AuditEventType =
   | "sign_in"
@@ -24,36 +27,26 @@ export interface PublicAuditEvent {
   createdAt: string;
 }
 
-/** The user's own events, newest first; cursor = `<createdAtMs>.<id>` of the last one seen. */
+/** The user's own events, newest first. */
 export async function listAuditEvents(userId: string, options: { limit: number; cursor?: string }) {
-  const match = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(options.cursor ?? "");
-  const after = match ? { createdAt: new Date(Number(match[1])), id: match[2]! } : null;
   const events = await getDb().auditEvent.findMany({
-    where: {
-      userId,
-      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    where: { userId, ...keysetWhere(options.cursor) },
+    orderBy: NEWEST_FIRST,
     take: options.limit + 1,
   });
-  const page = events.slice(0, options.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(
-      (event): PublicAuditEvent => ({
-        id: event.id,
-        type: event.type as AuditEventType,
-        ip: event.ip,
-        userAgent: event.userAgent,
-        detail: event.detail,
-        createdAt: event.createdAt.toISOString(),
-      }),
-    ),
-    nextCursor: events.length > options.limit && last ? `${last.createdAt.getTime()}.${last.id}` : null,
-  };
+  return toPage(
+    events,
+    options.limit,
+    (event): PublicAuditEvent => ({
+      id: event.id,
+      type: event.type as AuditEventType,
+      ip: event.ip,
+      userAgent: event.userAgent,
+      detail: event.detail,
+      createdAt: event.createdAt.toISOString(),
+    }),
+  );
 }
-
-export type { RequestContext };
 
 export async function recordAuditEvent(event: {
   type: AuditEventType;

@@ -36,7 +36,7 @@ export function resolveForwardedPath(url: URL, method: string): string {
   const path = url.pathname.slice(prefix.length);
   const route = FORWARDED_ROUTES.find((candidate) => candidate.pattern.test(path));
   if (!route) throw new AppError("not_found");
-  if (!route.methods.includes(method)) throw new AppError("method_not_allowed", { detail: `Allowed: ${route.methods.join(", ")}` });
+  if (!route.methods.includes(method)) throw new AppError("method_not_allowed", { allow: route.methods });
   if (url.search.length > MAX_QUERY_LENGTH) throw new AppError("invalid_request", { detail: "The query string is too long." });
   return `${path}${url.search}`;
 }

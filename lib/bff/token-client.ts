@@ -109,6 +109,7 @@ export async function registerUpstream(input: { email: string; name: string; pas
   const headers = clientHeaders(context, "application/json");
   const response = await callUpstream({ method: "POST", path: "/users", headers, body: JSON.stringify(input) });
   if (response.ok) return;
+  if (response.status === 429) throw new AppError("rate_limited", { retryAfterSeconds: Number(response.headers.get("retry-after")) || 60 });
   const body: unknown = await response.json().catch(() => null);
   throw isProblem(body) ? appErrorFromProblem(body) : new AppError("upstream_unavailable");
 }

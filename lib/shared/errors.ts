@@ -72,14 +72,20 @@ export class AppError extends Error {
   readonly fieldErrors: FieldError[] | undefined;
   /** For `rate_limited`: when to try again (sent as Retry-After). */
   readonly retryAfterSeconds: number | undefined;
+  /** For `method_not_allowed`: the methods that are (sent as Allow). */
+  readonly allow: string[] | undefined;
 
-  constructor(code: ErrorCode, options: { detail?: string; errors?: FieldError[]; retryAfterSeconds?: number; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    options: { detail?: string; errors?: FieldError[]; retryAfterSeconds?: number; allow?: string[]; cause?: unknown } = {},
+  ) {
     super(TITLES[code], { cause: options.cause });
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.detail = options.detail;
     this.fieldErrors = options.errors;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.allow = options.allow;
   }
 
   /** The public body: never the cause, never a stack. */
@@ -100,7 +106,7 @@ export function isProblem(value: unknown): value is Problem {
     typeof value === "object" &&
     value !== null &&
     typeof (value as Problem).code === "string" &&
-    (value as Problem).code in ERROR_STATUS &&
+    Object.hasOwn(ERROR_STATUS, (value as Problem).code) &&
     typeof (value as Problem).status === "number"
   );
 }
@@ -120,6 +126,7 @@ export function problemResponse(error: AppError, headers: Record<string, string>
       "Content-Type": PROBLEM_CONTENT_TYPE,
       "Cache-Control": "no-store",
       ...(error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {}),
+      ...(error.allow ? { Allow: error.allow.join(", ") } : {}),
       ...headers,
     },
   });

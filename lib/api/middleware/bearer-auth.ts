@@ -9,7 +9,8 @@ import { getRequestContext } from "../../shared/request-context";
 import type { ApiEnv, Principal } from "../env";
 import { bearerChallenge, problemResponse } from "../problems";
 
-const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+// The scheme name is case-insensitive (RFC 7235 §2.1).
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 async function authenticate(token: string, headers: Headers): Promise<Principal | null> {
   if (token.startsWith(PAT_PREFIX)) {
