@@ -101,7 +101,10 @@ const origin = z
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((value) => value.startsWith("file:"), "must be a SQLite file: URL such as file:./prisma/dev.db (PostgreSQL is not supported yet)")
+    .optional(),
   APP_ORIGIN: origin.default("http://localhost:3000"),
   SESSION_SECRET: sessionSecret,
   JWT_SIGNING_KEYS: jwtSigningKeys,
@@ -111,6 +114,7 @@ const envSchema = z.object({
   REFRESH_IDLE_TTL: duration("14d"),
   REFRESH_GRACE_PERIOD: duration("30s"),
   SESSION_MAX_AGE: duration("30d"),
+  SESSION_IDLE_TIMEOUT: duration("30m"),
   REFRESH_TOKEN_SECRET: secret,
   BFF_CLIENT_ID: z.string().min(1).default("keyhole-bff"),
   BFF_CLIENT_SECRET: secret,
@@ -118,7 +122,8 @@ const envSchema = z.object({
   API_BASE_URL: z.string().url().optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOSTNAME: z.string().min(1).default("0.0.0.0"),
+  // Not HOSTNAME: shells and containers set that to the machine's name.
+  HOST: z.string().min(1).default("0.0.0.0"),
 });
 
 export interface PrivateSigningJwk {
@@ -143,6 +148,8 @@ export interface Config {
   refreshIdleTtlSeconds: number;
   refreshGracePeriodSeconds: number;
   sessionMaxAgeSeconds: number;
+  /** A browser session with no activity for this long ends (the BFF enforces it). */
+  sessionIdleTimeoutSeconds: number;
   refreshTokenSecret: string;
   bffClientId: string;
   bffClientSecret: string;
@@ -192,6 +199,7 @@ export function loadConfig(rawEnv: Env, projectRoot = process.cwd()): Config {
     refreshIdleTtlSeconds: e.REFRESH_IDLE_TTL,
     refreshGracePeriodSeconds: e.REFRESH_GRACE_PERIOD,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
+    sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT,
     refreshTokenSecret: e.REFRESH_TOKEN_SECRET,
     bffClientId: e.BFF_CLIENT_ID,
     bffClientSecret: e.BFF_CLIENT_SECRET,
@@ -199,7 +207,7 @@ export function loadConfig(rawEnv: Env, projectRoot = process.cwd()): Config {
     apiBaseUrl: e.API_BASE_URL ?? null,
     trustProxyHops: e.TRUST_PROXY,
     port: e.PORT,
-    hostname: e.HOSTNAME,
+    hostname: e.HOST,
   };
 }
 

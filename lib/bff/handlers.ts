@@ -10,7 +10,15 @@ import { readJson } from "./body";
 import { isAllowedBffRequest } from "./csrf";
 import { forwardToApi } from "./proxy";
 import { ensureFreshSession } from "./refresh";
-import { expiredSessionCookie, readSessionCookie, SESSION_COOKIE_NAME, sessionCookie, type BffSession } from "./session-cookie";
+import {
+  expiredSessionCookie,
+  extendIdleDeadline,
+  readSessionCookie,
+  sealSession,
+  SESSION_COOKIE_NAME,
+  sessionCookie,
+  type BffSession,
+} from "./session-cookie";
 import { registerAndSignIn, signIn, signOut, type SignedIn } from "./sign-in";
 import type { ZodType } from "zod";
 
@@ -48,8 +56,17 @@ async function parse<T>(schema: ZodType<T>, request: Request, maxBytes?: number)
   return result.data;
 }
 
+/** What the browser may know of its session: who, and the two deadlines. Never a token. */
+function sessionView(session: BffSession) {
+  return {
+    user: session.user,
+    expiresAt: new Date(session.expiresAtMs).toISOString(),
+    idleExpiresAt: new Date(session.idleExpiresAtMs).toISOString(),
+  };
+}
+
 function signedInResponse({ session, sealed }: SignedIn, status: number): NextResponse {
-  const response = NextResponse.json({ user: session.user, expiresAt: new Date(session.expiresAtMs).toISOString() }, { status, headers: { "cache-control": "no-store" } });
+  const response = NextResponse.json(sessionView(session), { status, headers: { "cache-control": "no-store" } });
   response.cookies.set(sessionCookie(sealed, session));
   return response;
 }
@@ -84,12 +101,14 @@ export const handleLogout = bffEndpoint(async (request, context) => {
   return response;
 });
 
+/** The session's user and deadlines. Counts as activity unless `?extend=false` (the idle watcher polls with it). */
 export const handleSession = bffEndpoint(async (request) => {
   const session = await requireSession(request);
-  return NextResponse.json(
-    { user: session.user, expiresAt: new Date(session.expiresAtMs).toISOString() },
-    { headers: { "cache-control": "no-store" } },
-  );
+  const extended = new URL(request.url).searchParams.get("extend") === "false" ? "unchanged" : extendIdleDeadline(session);
+  const current = extended === "unchanged" ? session : extended;
+  const response = NextResponse.json(sessionView(current), { headers: { "cache-control": "no-store" } });
+  if (extended !== "unchanged") response.cookies.set(sessionCookie(await sealSession(extended), extended));
+  return response;
 });
 
 export const handleApiProxy = bffEndpoint(async (request, context) => {
@@ -100,8 +119,11 @@ export const handleApiProxy = bffEndpoint(async (request, context) => {
   const upstream = await forwardToApi(request, current, context);
   // The API refused a token we just checked: the session was revoked. End it here too.
   if (upstream.status === 401) throw new AppError("unauthenticated");
-  if (refreshed === "unchanged") return upstream;
+  // Activity moves the idle deadline (a refresh already did).
+  const extended = refreshed === "unchanged" ? extendIdleDeadline(session) : "unchanged";
+  if (refreshed === "unchanged" && extended === "unchanged") return upstream;
   const response = new NextResponse(upstream.body, upstream);
-  response.cookies.set(sessionCookie(refreshed.sealed, refreshed.session));
+  if (extended !== "unchanged") response.cookies.set(sessionCookie(await sealSession(extended), extended));
+  else if (refreshed !== "unchanged") response.cookies.set(sessionCookie(refreshed.sealed, refreshed.session));
   return response;
 });

@@ -6,7 +6,7 @@
  * successor. Decision record: docs/decisions/007-where-refresh-happens.md
  */
 import { getConfig } from "../config";
-import { sealSession, type BffSession } from "./session-cookie";
+import { nextIdleDeadlineMs, sealSession, type BffSession } from "./session-cookie";
 import { requestRefreshGrant, type ClientContext } from "./token-client";
 
 /** The refreshed session and its sealed cookie value, sealed once for every request that shares it. */
@@ -31,6 +31,8 @@ async function refresh(session: BffSession, context: ClientContext, nowMs: numbe
     accessTokenRefreshAtMs: tokens.accessTokenRefreshAtMs,
     refreshToken: tokens.refreshToken,
     expiresAtMs: Math.min(session.expiresAtMs, tokens.sessionExpiresAtMs),
+    // A refresh happens because of a request: that is activity.
+    idleExpiresAtMs: nextIdleDeadlineMs(session, nowMs),
   };
   return { session: refreshed, sealed: await sealSession(refreshed) };
 }

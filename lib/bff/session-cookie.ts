@@ -5,6 +5,8 @@
  * - `__Host-` prefix: Secure, Path=/, no Domain — no subdomain can set or overwrite it.
  * - SameSite=Strict: never sent on cross-site requests (docs/decisions/005-samesite-strict.md).
  * - Max-Age = the session's remaining absolute lifetime, so it never outlives the refresh token.
+ * - Idle timeout (SESSION_IDLE_TIMEOUT): activity moves `idleExpiresAtMs`, re-sealing the cookie at
+ *   most once a minute; a cookie past it is dead even though its tokens are not.
  * Unsealing costs ~0.3 ms, so unsealed sessions are cached by the exact cookie value (bounded LRU,
  * honouring expiry; revocation is checked on every read).
  */
@@ -29,6 +31,7 @@ const bffSessionSchema = z.object({
   accessTokenRefreshAtMs: z.number(),
   refreshToken: z.string(),
   expiresAtMs: z.number(),
+  idleExpiresAtMs: z.number(),
 });
 
 export type BffSession = z.infer<typeof bffSessionSchema>;
@@ -66,7 +69,7 @@ export async function readSessionCookie(cookieValue: string | undefined, nowMs =
     }
     if (session && session.expiresAtMs > nowMs) cache.set(cookieValue, session, { ttl: session.expiresAtMs - nowMs });
   }
-  if (!session || session.expiresAtMs <= nowMs) return null;
+  if (!session || session.expiresAtMs <= nowMs || session.idleExpiresAtMs <= nowMs) return null;
   if (await isSessionRevoked(session.sessionId, nowMs)) {
     cache.delete(cookieValue);
     return null;
@@ -90,4 +93,18 @@ export function sessionCookie(sealed: string, session: BffSession, nowMs = Date.
 
 export function expiredSessionCookie(): CookieAttributes {
   return { name: SESSION_COOKIE_NAME, value: "", httpOnly: true, secure: true, sameSite: "strict", path: "/", maxAge: 0 };
+}
+
+/** Re-seal for idle tracking only when the deadline would move by more than a minute (or a tenth of a short timeout). */
+const IDLE_EXTENSION_RESOLUTION_MS = 60_000;
+
+export function nextIdleDeadlineMs(session: Pick<BffSession, "expiresAtMs">, nowMs: number): number {
+  return Math.min(nowMs + getConfig().sessionIdleTimeoutSeconds * 1000, session.expiresAtMs);
+}
+
+/** The session with its idle deadline moved for activity now, or "unchanged" if that is not worth a new cookie. */
+export function extendIdleDeadline(session: BffSession, nowMs = Date.now()): BffSession | "unchanged" {
+  const next = nextIdleDeadlineMs(session, nowMs);
+  const resolutionMs = Math.min(IDLE_EXTENSION_RESOLUTION_MS, (getConfig().sessionIdleTimeoutSeconds * 1000) / 10);
+  return next - session.idleExpiresAtMs > resolutionMs ? { ...session, idleExpiresAtMs: next } : "unchanged";
 }

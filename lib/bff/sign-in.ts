@@ -1,7 +1,7 @@
 /** Signing in and out: shared by the /bff endpoints and the no-JavaScript login form. */
 import { AppError } from "../shared/errors";
 import type { RequestContext } from "../shared/request-context";
-import { sealSession, type BffSession } from "./session-cookie";
+import { nextIdleDeadlineMs, sealSession, type BffSession } from "./session-cookie";
 import { fetchCurrentUser, registerUpstream, requestPasswordGrant, revokeRefreshTokenUpstream } from "./token-client";
 
 export interface SignedIn {
@@ -23,6 +23,7 @@ export async function signIn(credentials: { email: string; password: string }, c
     accessTokenRefreshAtMs: tokens.accessTokenRefreshAtMs,
     refreshToken: tokens.refreshToken,
     expiresAtMs: tokens.sessionExpiresAtMs,
+    idleExpiresAtMs: nextIdleDeadlineMs({ expiresAtMs: tokens.sessionExpiresAtMs }, nowMs),
   };
   return { session, sealed: await sealSession(session, nowMs) };
 }

@@ -1,0 +1,73 @@
+import { describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.SESSION_IDLE_TIMEOUT = "3s";
+});
+
+import { registerUser } from "../../test/api";
+import { SESSION_COOKIE_NAME } from "./cookie-name";
+import { handleApiProxy, handleLogin, handleSession } from "./handlers";
+
+const ORIGIN = "http://localhost:3000";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function cookieFrom(response: Response): string | null {
+  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SESSION_COOKIE_NAME}=`));
+  return header ? header.split(";")[0]!.slice(SESSION_COOKIE_NAME.length + 1) : null;
+}
+
+async function signIn(): Promise<string> {
+  const user = await registerUser();
+  const response = await handleLogin(
+    new Request(`${ORIGIN}/bff/login`, {
+      method: "POST",
+      headers: { origin: ORIGIN, "x-csrf": "1", "content-type": "application/json" },
+      body: JSON.stringify({ email: user.email, password: user.password }),
+    }),
+  );
+  return cookieFrom(response)!;
+}
+
+const get = (path: string, cookie: string) => new Request(`${ORIGIN}${path}`, { headers: { cookie: `${SESSION_COOKIE_NAME}=${cookie}` } });
+
+describe("idle timeout", () => {
+  it("reports both deadlines and, asked not to, does not extend them", async () => {
+    const cookie = await signIn();
+    const response = await handleSession(get("/bff/session?extend=false", cookie));
+    const body = await response.json();
+    expect(response.status).toBe(200);
+    expect(Date.parse(body.idleExpiresAt) - Date.now()).toBeLessThanOrEqual(3000);
+    expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.parse(body.idleExpiresAt));
+    expect(cookieFrom(response)).toBeNull();
+  });
+
+  it("ends a session left idle past the timeout, even though its tokens are still valid", async () => {
+    const cookie = await signIn();
+    await sleep(3100);
+    expect((await handleSession(get("/bff/session?extend=false", cookie))).status).toBe(401);
+    expect((await handleApiProxy(get("/bff/api/notes", cookie))).status).toBe(401);
+  });
+
+  it("keeps an active session alive past the timeout", async () => {
+    let cookie = await signIn();
+    for (let step = 0; step < 4; step++) {
+      await sleep(1200);
+      const response = await handleApiProxy(get("/bff/api/notes", cookie));
+      expect(response.status).toBe(200);
+      cookie = cookieFrom(response) ?? cookie;
+    }
+    // 4.8 s after sign-in, well past a 3 s idle timeout.
+    expect((await handleSession(get("/bff/session?extend=false", cookie))).status).toBe(200);
+  });
+
+  it("treats a plain GET /bff/session as activity (the 'Stay signed in' button)", async () => {
+    const cookie = await signIn();
+    await sleep(1500);
+    const response = await handleSession(get("/bff/session", cookie));
+    const renewed = cookieFrom(response);
+    expect(renewed).not.toBeNull();
+    await sleep(2000);
+    expect((await handleSession(get("/bff/session?extend=false", renewed!))).status).toBe(200);
+    expect((await handleSession(get("/bff/session?extend=false", cookie))).status).toBe(401);
+  });
+});
