@@ -1,5 +1,6 @@
 import { getCurrentSession } from "@/lib/bff";
 import { Brand } from "../components/brand";
+import { IdleWatcher } from "./idle-watcher";
 import { Providers } from "./providers";
 import { SignOutButton } from "./sign-out-button";
 
@@ -18,6 +19,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         ) : null}
       </header>
       <main className="page">{children}</main>
+      {session ? <IdleWatcher /> : null}
     </Providers>
   );
 }

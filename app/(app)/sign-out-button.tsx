@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { bffFetch } from "@/lib/client/bff-fetch";
+import { announce } from "@/lib/client/session-events";
 
 export function SignOutButton() {
   const [pending, setPending] = useState(false);
@@ -9,6 +10,7 @@ export function SignOutButton() {
     try {
       await bffFetch("/bff/logout", { method: "POST", allowUnauthenticated: true });
     } finally {
+      announce("signed-out");
       // A full navigation drops every cached query along with the page.
       window.location.assign("/login?notice=signed-out");
     }

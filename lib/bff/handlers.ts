@@ -3,6 +3,7 @@
  * only by the session cookie and never accepts a bearer token from the browser.
  */
 import { NextResponse } from "next/server";
+import { getConfig } from "../config";
 import { AppError, problemResponse } from "../shared/errors";
 import { getRequestContext, type RequestContext } from "../shared/request-context";
 import { credentialsSchema, registrationSchema } from "../shared/schemas";
@@ -62,6 +63,7 @@ function sessionView(session: BffSession) {
     user: session.user,
     expiresAt: new Date(session.expiresAtMs).toISOString(),
     idleExpiresAt: new Date(session.idleExpiresAtMs).toISOString(),
+    idleTimeoutSeconds: getConfig().sessionIdleTimeoutSeconds,
   };
 }
 

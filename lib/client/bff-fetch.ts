@@ -4,6 +4,10 @@
  */
 import { AppError, appErrorFromProblem, isProblem } from "../shared/errors";
 import { loginPath } from "../shared/return-to";
+import { announce } from "./session-events";
+
+/** Polling the deadlines is not activity; everything else the user does through the BFF is. */
+const PASSIVE_PATHS = ["/bff/session?extend=false"];
 
 export interface BffRequest {
   method?: "GET" | "POST" | "PATCH" | "DELETE";
@@ -24,6 +28,7 @@ export async function bffFetch<T>(path: `/bff/${string}`, { method = "GET", json
   if (response.status === 401 && !allowUnauthenticated) {
     window.location.assign(`${loginPath(`${window.location.pathname}${window.location.search}`)}&notice=expired`);
   }
+  if (response.ok && !PASSIVE_PATHS.includes(path)) announce("activity");
   if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) throw isProblem(body) ? appErrorFromProblem(body) : new AppError(response.status >= 500 ? "internal" : "invalid_request");

@@ -1,0 +1,30 @@
+/**
+ * Keeps this browser's tabs in step: a sign-out in one tab signs out every tab, and activity in
+ * one moves the idle deadline the others show. BroadcastChannel reaches same-origin tabs only.
+ */
+export type SessionEvent = "activity" | "signed-out";
+
+const CHANNEL = "keyhole-session";
+const LOCAL_EVENT = "keyhole:session";
+
+export function announce(event: SessionEvent): void {
+  if (typeof window === "undefined") return;
+  window.dispatchEvent(new CustomEvent<SessionEvent>(LOCAL_EVENT, { detail: event }));
+  if ("BroadcastChannel" in window) {
+    const channel = new BroadcastChannel(CHANNEL);
+    channel.postMessage(event);
+    channel.close();
+  }
+}
+
+/** Calls `listener` for events from this tab and from the others; returns the unsubscribe. */
+export function onSessionEvent(listener: (event: SessionEvent) => void): () => void {
+  const local = (event: Event) => listener((event as CustomEvent<SessionEvent>).detail);
+  window.addEventListener(LOCAL_EVENT, local);
+  const channel = "BroadcastChannel" in window ? new BroadcastChannel(CHANNEL) : null;
+  if (channel) channel.onmessage = (message: MessageEvent<SessionEvent>) => listener(message.data);
+  return () => {
+    window.removeEventListener(LOCAL_EVENT, local);
+    channel?.close();
+  };
+}
