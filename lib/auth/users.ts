@@ -80,3 +80,11 @@ export async function changePassword(input: {
   await revokeOtherSessions(user.id, input.currentSessionId, "password_changed", input.context);
   await recordAuditEvent({ type: "password_changed", userId: user.id, sessionId: input.currentSessionId, context: input.context });
 }
+
+/** Disables an account: no more sign-ins, every session revoked (cookies and access tokens stop within ~1 s). */
+export async function disableUser(email: string, context: RequestContext): Promise<boolean> {
+  const { count } = await getDb().user.updateMany({ where: { email: normalizeEmail(email), disabledAt: null }, data: { disabledAt: new Date() } });
+  const user = await findUserByEmail(email);
+  if (user) await revokeOtherSessions(user.id, null, "account_disabled", context);
+  return count > 0;
+}
