@@ -11,7 +11,7 @@ import { activityRoutes } from "./routes/activity";
 import { notesRoutes } from "./routes/notes";
 import { sessionsRoutes } from "./routes/sessions";
 import { tokensRoutes } from "./routes/tokens";
-import { oauthRoutes } from "./routes/oauth";
+import { oauthRoutes, registerOAuthDocs } from "./routes/oauth";
 import { usersRoutes } from "./routes/users";
 
 export const API_BASE_PATH = "/api/v1";
@@ -48,6 +48,7 @@ function createApiApp() {
       })
       .openapi("Problem"),
   );
+  registerOAuthDocs(app.openAPIRegistry);
   app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",
     info: {

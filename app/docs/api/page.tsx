@@ -19,9 +19,7 @@ interface OpenApiDocument {
   components?: { schemas?: Record<string, unknown> };
 }
 
-const OAUTH_ENDPOINTS = [
-  { method: "post", path: "/api/v1/auth/token", summary: "Token endpoint (RFC 6749): grant_type=password (username, password) or refresh_token. HTTP Basic client authentication; form or JSON body." },
-  { method: "post", path: "/api/v1/auth/revoke", summary: "Revocation (RFC 7009): token=<refresh token> ends its session. Always 200." },
+const DISCOVERY_ENDPOINTS = [
   { method: "get", path: "/.well-known/jwks.json", summary: "Public signing keys (JWK set) for verifying access tokens offline." },
   { method: "get", path: "/.well-known/oauth-authorization-server", summary: "Authorization server metadata (RFC 8414)." },
 ];
@@ -47,8 +45,8 @@ export default async function ApiReferencePage() {
         <h1>{document.info.title}</h1>
         <p className="muted">{document.info.description}</p>
         <section className="stack">
-          <h2>Tokens and keys</h2>
-          {OAUTH_ENDPOINTS.map((endpoint) => (
+          <h2>Discovery</h2>
+          {DISCOVERY_ENDPOINTS.map((endpoint) => (
             <article key={endpoint.path} className="note">
               <h3><code>{endpoint.method.toUpperCase()} {endpoint.path}</code></h3>
               <p>{endpoint.summary}</p>
@@ -56,7 +54,7 @@ export default async function ApiReferencePage() {
           ))}
         </section>
         <section className="stack">
-          <h2>Resources</h2>
+          <h2>Endpoints</h2>
           {operations.map(({ path, method, operation }) => {
             const bodySchema = operation.requestBody?.content?.["application/json"]?.schema;
             const bodyName = schemaName(bodySchema);

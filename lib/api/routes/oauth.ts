@@ -3,7 +3,9 @@
  * (RFC 7009). They speak RFC 6749 errors, not problem+json, and require HTTP Basic client
  * authentication. Bodies may be form-encoded (as the RFC says) or JSON.
  */
-import { z } from "@hono/zod-openapi";
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
+
+type OpenAPIRegistry = OpenAPIHono["openAPIRegistry"];
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import {
@@ -115,3 +117,51 @@ export const oauthRoutes = createRouter()
       return oauthErrorResponse(c, toAppError(error));
     }
   });
+
+/** The token and revocation endpoints parse their own bodies (RFC 6749 rules), so they are documented here. */
+export function registerOAuthDocs(registry: OpenAPIRegistry): void {
+  const form = (schema: z.ZodType) => ({
+    content: { "application/x-www-form-urlencoded": { schema }, "application/json": { schema } },
+  });
+  const oauthError = {
+    content: { "application/json": { schema: z.object({ error: z.string(), error_description: z.string().optional() }) } },
+  };
+  registry.registerComponent("securitySchemes", "clientBasic", { type: "http", scheme: "basic", description: "the first-party client's id and secret (HTTP Basic, RFC 6749 §2.3.1)" });
+  registry.registerPath({
+    method: "post",
+    path: "/auth/token",
+    tags: ["OAuth"],
+    summary: "Token endpoint (RFC 6749): password or refresh_token grant",
+    security: [{ clientBasic: [] }],
+    request: { body: { required: true, ...form(z.union([passwordGrant, refreshGrant])) } },
+    responses: {
+      200: {
+        description: "Tokens (Cache-Control: no-store)",
+        content: {
+          "application/json": {
+            schema: z.object({
+              access_token: z.string(),
+              token_type: z.literal("Bearer"),
+              expires_in: z.number(),
+              refresh_token: z.string(),
+              refresh_expires_in: z.number(),
+              scope: z.string(),
+            }),
+          },
+        },
+      },
+      400: { description: "invalid_request, invalid_grant, unsupported_grant_type", ...oauthError },
+      401: { description: "invalid_client", ...oauthError },
+      429: { description: "rate_limited (Retry-After)", ...oauthError },
+    },
+  });
+  registry.registerPath({
+    method: "post",
+    path: "/auth/revoke",
+    tags: ["OAuth"],
+    summary: "Revocation (RFC 7009): ends the refresh token's session; always 200",
+    security: [{ clientBasic: [] }],
+    request: { body: { required: true, ...form(revocationRequest) } },
+    responses: { 200: { description: "Revoked (or unknown)" }, 400: { description: "invalid_request", ...oauthError }, 401: { description: "invalid_client", ...oauthError } },
+  });
+}
