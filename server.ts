@@ -5,7 +5,9 @@
  * `npm start` runs it; `next dev` is used in development, where X-Forwarded-For is not checked.
  */
 import { createServer } from "node:http";
-import { loadEnvConfig } from "@next/env";
+import nextEnv from "@next/env";
+
+const { loadEnvConfig } = nextEnv;
 
 // Always production, and the same .env files `next` itself would read, before any config is read.
 Object.assign(process.env, { NODE_ENV: "production" });

@@ -1,5 +1,7 @@
 /** Disables an account from the command line:  npm run user:disable -- someone@example.com */
-import { loadEnvConfig } from "@next/env";
+import nextEnv from "@next/env";
+
+const { loadEnvConfig } = nextEnv;
 
 const email = process.argv[2];
 if (!email) {

@@ -7,7 +7,9 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-import { loadEnvConfig } from "@next/env";
+import nextEnv from "@next/env";
+
+const { loadEnvConfig } = nextEnv;
 
 const production = process.argv.includes("--production");
 if (production) Object.assign(process.env, { NODE_ENV: "production" });
