@@ -76,6 +76,8 @@ const privateJwk = z
     d: z.string().min(1),
     x: z.string().min(1),
     y: z.string().optional(),
+    /** A retired key's end (seconds since epoch): after it, it neither verifies nor is published. */
+    exp: z.number().int().positive().optional(),
   })
   .loose()
   .transform((jwk) => ({ ...jwk, alg: jwk.alg ?? (jwk.crv === "P-256" ? "ES256" : "EdDSA") }) as PrivateSigningJwk);
@@ -84,11 +86,13 @@ const jwtSigningKeys = z.string().transform((value, ctx) => {
   try {
     const { keys } = z.object({ keys: z.array(privateJwk).min(1) }).parse(JSON.parse(value));
     if (new Set(keys.map((key) => key.kid)).size !== keys.length) throw new Error("duplicate kid");
+    if (keys[0]!.exp !== undefined) throw new Error("the signing key cannot be retired");
     return keys;
   } catch {
     ctx.addIssue({
       code: "custom",
-      message: 'must be a JWK set {"keys":[…]} of private ES256 (P-256) or EdDSA (Ed25519) keys, each with a unique "kid"; the first one signs',
+      message:
+        'must be a JWK set {"keys":[…]} of private ES256 (P-256) or EdDSA (Ed25519) keys, each with a unique "kid"; the first one signs (and has no "exp"), later ones may carry "exp" to retire them',
     });
     return z.NEVER;
   }
@@ -134,6 +138,7 @@ export interface PrivateSigningJwk {
   d: string;
   x: string;
   y?: string;
+  exp?: number;
 }
 
 export interface Config {

@@ -3,6 +3,8 @@
  * (ES256 or EdDSA). Lifetime ACCESS_TOKEN_TTL (default 5 min), never beyond the session's
  * absolute expiry. Verification pins algorithms, type, issuer and audience and only trusts keys
  * from our own configuration: `jku`, `jwk` and `x5u` headers are never followed.
+ * Key rotation: put the new key first; keep the old one with `exp` = now + ACCESS_TOKEN_TTL; it
+ * keeps verifying (and stays in the JWKS) until then, and drops out by itself afterwards.
  * Decision record: docs/decisions/002-token-lifetimes.md
  */
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK } from "jose";
@@ -30,11 +32,13 @@ interface SigningState {
   signingKey: CryptoKey;
   publicJwks: JSONWebKeySet;
   verificationKeys: ReturnType<typeof createLocalJWKSet>;
+  /** kid → end of a retired key (ms). */
+  retiredKeyEndsMs: Map<string, number>;
 }
 
 const globalForTokens = globalThis as unknown as { keyholeSigning?: Promise<SigningState> };
 
-function toPublicJwk({ d: _private, ...jwk }: PrivateSigningJwk): JWK {
+function toPublicJwk({ d: _private, exp: _retired, ...jwk }: PrivateSigningJwk): JWK {
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.y ? { y: jwk.y } : {}), kid: jwk.kid, alg: jwk.alg, use: "sig" };
 }
 
@@ -48,6 +52,7 @@ async function loadSigningState(): Promise<SigningState> {
     signingKey: (await importJWK(current as JWK, current.alg)) as CryptoKey,
     publicJwks,
     verificationKeys: createLocalJWKSet(publicJwks),
+    retiredKeyEndsMs: new Map(keys.filter((key) => key.exp !== undefined).map((key) => [key.kid, key.exp! * 1000])),
   };
 }
 
@@ -56,9 +61,15 @@ function getSigningState(): Promise<SigningState> {
   return globalForTokens.keyholeSigning;
 }
 
-/** The public half of every configured key, for /.well-known/jwks.json. */
-export async function getPublicJwks(): Promise<JSONWebKeySet> {
-  return (await getSigningState()).publicJwks;
+function isRetired(state: SigningState, kid: string | undefined, nowMs: number): boolean {
+  const endsMs = kid === undefined ? undefined : state.retiredKeyEndsMs.get(kid);
+  return endsMs !== undefined && endsMs <= nowMs;
+}
+
+/** The public half of every key still in service, for /.well-known/jwks.json. */
+export async function getPublicJwks(nowMs = Date.now()): Promise<JSONWebKeySet> {
+  const state = await getSigningState();
+  return { keys: state.publicJwks.keys.filter((key) => !isRetired(state, key.kid, nowMs)) };
 }
 
 export async function createAccessToken(input: {
@@ -93,7 +104,7 @@ export async function validateAccessToken(token: string, nowMs = Date.now()): Pr
   const config = getConfig();
   const state = await getSigningState();
   try {
-    const { payload } = await jwtVerify(token, state.verificationKeys, {
+    const { payload, protectedHeader } = await jwtVerify(token, state.verificationKeys, {
       algorithms: ALLOWED_ALGORITHMS,
       typ: ACCESS_TOKEN_TYPE,
       issuer: config.jwtIssuer,
@@ -102,6 +113,7 @@ export async function validateAccessToken(token: string, nowMs = Date.now()): Pr
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       currentDate: new Date(nowMs),
     });
+    if (isRetired(state, protectedHeader.kid, nowMs)) return null;
     const claims = payload as unknown as AccessTokenClaims;
     if (typeof claims.sid !== "string" || typeof claims.scope !== "string") return null;
     if (await isSessionRevoked(claims.sid, nowMs)) return null;

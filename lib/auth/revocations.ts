@@ -46,7 +46,9 @@ async function poll(nowMs: number): Promise<void> {
 /** Brings the set up to date if it is older than the poll interval (one query in flight at most). */
 export async function refreshRevocations(nowMs = Date.now()): Promise<void> {
   const state = getState();
-  if (nowMs - state.polledAtMs < REVOCATION_POLL_INTERVAL_MS) return;
+  const sinceLastPollMs = nowMs - state.polledAtMs;
+  // A clock that stepped backwards (sinceLastPollMs < 0) must not pause polling.
+  if (sinceLastPollMs >= 0 && sinceLastPollMs < REVOCATION_POLL_INTERVAL_MS) return;
   state.inFlight ??= poll(nowMs).finally(() => {
     state.inFlight = null;
   });
