@@ -30,10 +30,17 @@ try {
 
 const databaseFile = config.databaseUrl.replace(/^file:/, "");
 if (databaseFile !== ":memory:") fs.mkdirSync(path.dirname(databaseFile), { recursive: true });
-execFileSync(path.join("node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
-  env: { ...process.env, DATABASE_URL: config.databaseUrl },
-  stdio: ["ignore", "ignore", "inherit"],
-});
+try {
+  execFileSync(path.join("node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: config.databaseUrl },
+    stdio: "pipe",
+  });
+} catch (error) {
+  // Prisma's own output only when it failed: it says which migration and why.
+  const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+  console.error(`Applying migrations failed:\n${stdout?.toString() ?? ""}${stderr?.toString() ?? ""}`);
+  process.exit(1);
+}
 console.log(`Database ready: ${databaseFile}`);
 
 if (!config.isProduction) {
