@@ -4,6 +4,7 @@
  * database and free ports (e2e/support/test-run.ts); the servers are listed in e2e/servers.ts.
  */
 import fs from "node:fs";
+import path from "node:path";
 import { chromium, defineConfig, devices, type PlaywrightTestConfig } from "@playwright/test";
 import { createTestRun, getTestRun, RUN_ENV, serverEnvironment, type ServerInstance } from "./e2e/support/test-run";
 
@@ -57,7 +58,8 @@ const browser = { ...devices["Desktop Chrome"], launchOptions: chromiumLaunchOpt
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results",
+  // Per run: Playwright empties its output directory at start, so runs side by side must not share one.
+  outputDir: path.join("test-results", path.basename(run.dir)),
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   // A retry would hide exactly the timing bugs (refresh races, revocation delay) these tests exist for.

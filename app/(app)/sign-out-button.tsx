@@ -1,12 +1,13 @@
 "use client";
 import { useState } from "react";
 import { bffFetch } from "@/lib/client/bff-fetch";
-import { announce } from "@/lib/client/session-events";
+import { announce, beginSignOut } from "@/lib/client/session-events";
 
 export function SignOutButton() {
   const [pending, setPending] = useState(false);
   async function signOut() {
     setPending(true);
+    beginSignOut();
     try {
       await bffFetch("/bff/logout", { method: "POST", allowUnauthenticated: true });
     } finally {

@@ -4,10 +4,10 @@
  */
 import { AppError, appErrorFromProblem, isProblem } from "../shared/errors";
 import { loginPath } from "../shared/return-to";
-import { announce } from "./session-events";
+import { announce, hasSignedOut } from "./session-events";
 
-/** Polling the deadlines is not activity; everything else the user does through the BFF is. */
-const PASSIVE_PATHS = ["/bff/session?extend=false"];
+/** Polling the deadlines and signing out are not activity; everything else through the BFF is. */
+const PASSIVE_PATHS = ["/bff/session?extend=false", "/bff/logout"];
 
 export interface BffRequest {
   method?: "GET" | "POST" | "PATCH" | "DELETE";
@@ -25,7 +25,8 @@ export async function bffFetch<T>(path: `/bff/${string}`, { method = "GET", json
   } catch (error) {
     throw new AppError("upstream_unavailable", { detail: "You appear to be offline.", cause: error });
   }
-  if (response.status === 401 && !allowUnauthenticated) {
+  // After a sign-out the tab is already on its way to the login page: no "session expired" detour.
+  if (response.status === 401 && !allowUnauthenticated && !hasSignedOut()) {
     window.location.assign(`${loginPath(`${window.location.pathname}${window.location.search}`)}&notice=expired`);
   }
   if (response.ok && !PASSIVE_PATHS.includes(path)) announce("activity");
