@@ -2,6 +2,7 @@ import { getCurrentSession } from "@/lib/bff";
 import { Brand } from "../components/brand";
 import { IdleWatcher } from "./idle-watcher";
 import { Providers } from "./providers";
+import { NavLink } from "./settings/nav-link";
 import { SignOutButton } from "./sign-out-button";
 
 // Every page below checks the session itself (requireSession); the layout only shows who is in.
@@ -11,6 +12,12 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     <Providers>
       <header className="site-header">
         <Brand href="/notes" />
+        {session ? (
+          <nav className="main-nav" aria-label="Main">
+            <NavLink href="/notes" section>Notes</NavLink>
+            <NavLink href="/settings" section>Settings</NavLink>
+          </nav>
+        ) : null}
         {session ? (
           <nav className="site-nav" aria-label="Account">
             <span className="user-name" title={session.user.email}>{session.user.name}</span>

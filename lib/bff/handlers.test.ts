@@ -165,6 +165,17 @@ describe("/bff/api proxy", () => {
     expect((await list.json()).items.map((note: { title: string }) => note.title)).toContain("Through the BFF");
   });
 
+  it("passes the browser's address on, so the activity log records it", async () => {
+    const cookie = await login(user);
+    // server.ts has already replaced X-Forwarded-For with the one address it trusts.
+    const headers = { ...SAME_ORIGIN, ...cookieHeader(cookie), "x-forwarded-for": "203.0.113.77" };
+    const created = await handleApiProxy(request("/bff/api/tokens", { method: "POST", headers, json: { name: "ip check", scopes: ["notes:read"], expiresInDays: 7 } }));
+    expect(created.status).toBe(201);
+    const activity = await (await handleApiProxy(request("/bff/api/activity", { headers: cookieHeader(cookie) }))).json();
+    const event = activity.items.find((item: { type: string; detail: string }) => item.type === "pat_created" && item.detail === "ip check");
+    expect(event.ip).toBe("203.0.113.77");
+  });
+
   it("refuses a state-changing call without the anti-forgery header and changes nothing", async () => {
     const cookie = await login(user);
     const response = await handleApiProxy(request("/bff/api/notes", { method: "POST", headers: { origin: ORIGIN, ...cookieHeader(cookie) }, json: { title: "Forged" } }));

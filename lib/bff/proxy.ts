@@ -3,7 +3,8 @@
  * are forwarded, each with its methods; every path segment must be a plain identifier, so no
  * `..`, encoded slash or dot, backslash, empty segment or absolute URL can reach the upstream.
  * Inbound headers are rebuilt from an allow-list (no Cookie, Authorization, X-Forwarded-* or
- * hop-by-hop headers); upstream Set-Cookie never reaches the browser.
+ * hop-by-hop headers; X-Forwarded-For is set anew to the address server.ts decided); upstream
+ * Set-Cookie never reaches the browser.
  */
 import { AppError } from "../shared/errors";
 import type { RequestContext } from "../shared/request-context";
@@ -49,6 +50,8 @@ export async function forwardToApi(request: Request, session: BffSession, contex
     if (value !== null) headers.set(name, value);
   }
   if (context.userAgent) headers.set("user-agent", context.userAgent);
+  // As any reverse proxy does, so the activity log and limits see the browser, not the BFF.
+  if (context.ip) headers.set("x-forwarded-for", context.ip);
   const hasBody = !["GET", "HEAD", "DELETE"].includes(request.method);
   const body = hasBody ? await readBodyCapped(request) : undefined;
 

@@ -2,4 +2,7 @@
 export const queryKeys = {
   session: ["session"] as const,
   notes: ["notes"] as const,
+  sessions: ["sessions"] as const,
+  tokens: ["tokens"] as const,
+  activity: ["activity"] as const,
 };
