@@ -26,8 +26,20 @@ export function NotesView() {
   function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    createNote.mutate(formValues(form), { onSuccess: () => form.reset() });
+    const values = formValues(form);
+    // Cleared at once (the note already shows, optimistically), so the next one can be typed
+    // while this one saves; put back only if it failed and nothing new was typed meanwhile.
+    form.reset();
     titleRef.current?.focus();
+    createNote.mutate(values, {
+      onError: () => {
+        const now = formValues(form);
+        if (now.title === "" && now.body === "") {
+          (form.elements.namedItem("title") as HTMLInputElement).value = values.title;
+          (form.elements.namedItem("body") as HTMLTextAreaElement).value = values.body;
+        }
+      },
+    });
   }
 
   const items = notes.data?.pages.flatMap((page) => page.items) ?? [];

@@ -24,6 +24,13 @@ const DISCOVERY_ENDPOINTS = [
   { method: "get", path: "/.well-known/oauth-authorization-server", summary: "Authorization server metadata (RFC 8414)." },
 ];
 
+function authenticationText(security: unknown[] | undefined): string {
+  const schemes = new Set((security ?? []).flatMap((requirement) => Object.keys(requirement as object)));
+  if (schemes.has("bearerAuth")) return " — needs Authorization: Bearer (access token or PAT)";
+  if (schemes.has("clientBasic")) return " — needs client authentication (HTTP Basic)";
+  return "";
+}
+
 function schemaName(schema: unknown): string | null {
   const ref = (schema as { $ref?: string } | undefined)?.$ref;
   return ref ? ref.split("/").at(-1)! : null;
@@ -61,7 +68,7 @@ export default async function ApiReferencePage() {
             return (
               <article key={`${method} ${path}`} className="note">
                 <h3><code>{method.toUpperCase()} {path}</code></h3>
-                <p>{operation.summary}{operation.security?.length ? " — needs Authorization: Bearer" : ""}</p>
+                <p>{operation.summary}{authenticationText(operation.security)}</p>
                 {operation.description ? <p className="muted small">{operation.description}</p> : null}
                 {operation.parameters?.length ? (
                   <p className="small">Parameters: {operation.parameters.map((p) => `${p.name} (${p.in}${p.required ? ", required" : ""})`).join(", ")}</p>
