@@ -29,7 +29,26 @@ const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+/** Methods the app answers; anything else (TRACE, WebDAV verbs…) is refused before Next.js. */
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+function refuse(response: import("node:http").ServerResponse, status: number, title: string, headers: Record<string, string> = {}) {
+  response.writeHead(status, { "content-type": "application/problem+json", "cache-control": "no-store", ...headers });
+  response.end(JSON.stringify({ type: "about:blank", title, status }));
+}
+
+function isDecodablePath(url: string | undefined): boolean {
+  try {
+    decodeURIComponent((url ?? "/").split("?")[0]!);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 createServer((request, response) => {
+  if (!KNOWN_METHODS.has(request.method ?? "")) return refuse(response, 405, "Method not allowed.", { allow: [...KNOWN_METHODS].join(", ") });
+  if (!isDecodablePath(request.url)) return refuse(response, 400, "The request path is not valid percent-encoding.");
   const clientIp = resolveClientIp(request.headers["x-forwarded-for"], request.socket.remoteAddress, trustProxyHops);
   if (clientIp) request.headers["x-forwarded-for"] = clientIp;
   else delete request.headers["x-forwarded-for"];

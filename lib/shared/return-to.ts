@@ -13,7 +13,10 @@ export function safeReturnTo(value: unknown): string {
   } catch {
     return DEFAULT_RETURN_TO;
   }
-  if (url.origin !== base || url.pathname.startsWith("/bff") || url.pathname.startsWith("/api")) return DEFAULT_RETURN_TO;
+  // Dot segments can collapse to a protocol-relative path: "/.//evil" becomes "//evil".
+  if (url.origin !== base || url.pathname.startsWith("//") || url.pathname.startsWith("/bff") || url.pathname.startsWith("/api")) {
+    return DEFAULT_RETURN_TO;
+  }
   return `${url.pathname}${url.search}${url.hash}`;
 }
 
