@@ -6,9 +6,19 @@
  * Test fixtures: `account` (a freshly registered user), `tokens` (a password grant for it),
  * `apiFor(name)` (a request context whose baseURL is another server; disposed after the test).
  * Users live in this run's fresh database, which is the cleanup.
+ * Browser helpers: `signInContext` (a browser context signed in through POST /bff/login),
+ * `SIGNED_OUT` (an empty storage state) and `unsealSessionCookie` (what a session cookie carries).
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { test as base, expect, request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
+import { unsealData } from "iron-session";
+import {
+  test as base,
+  expect,
+  request as playwrightRequest,
+  type APIRequestContext,
+  type APIResponse,
+  type BrowserContext,
+} from "@playwright/test";
 import { SERVER_SPECS, type ServerName } from "./servers";
 import { BFF_CLIENT_ID, getTestRun, readSecrets } from "./support/test-run";
 
@@ -57,7 +67,13 @@ export function basicAuth(client: BffClient): Record<string, string> {
 /** POST /api/v1/users with a fresh email and a strong password; fails the test unless 201. */
 export async function registerAccount(request: APIRequestContext, overrides: Partial<Omit<Account, "id">> = {}): Promise<Account> {
   const input = { email: uniqueEmail(), name: "E2E User", password: generatePassword(), ...overrides };
-  const response = await request.post("/api/v1/users", { data: input });
+  // Registered the way the BFF registers a browser: client credentials plus that browser's
+  // address, a different one each time, so the suite never meets the per-IP registration limit.
+  const headers = {
+    ...basicAuth({ id: BFF_CLIENT_ID, secret: readSecrets().BFF_CLIENT_SECRET }),
+    "Keyhole-Client-IP": `198.18.${randomInt(256)}.${randomInt(256)}`,
+  };
+  const response = await request.post("/api/v1/users", { data: input, headers });
   expect(response.status(), await response.text()).toBe(201);
   const { user } = (await response.json()) as { user: { id: string; email: string } };
   return { ...input, id: user.id, email: user.email };
@@ -128,3 +144,34 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await Promise.all(contexts.map((context) => context.dispose()));
   },
 });
+
+/** Storage state of a browser that has never signed in: `test.use({ storageState: SIGNED_OUT })`. */
+export const SIGNED_OUT = { cookies: [], origins: [] };
+
+/**
+ * Signs a browser context in with one POST /bff/login from its own request context, so the
+ * session cookie lands in that context's cookie jar (what the login form does, without the form).
+ */
+export async function signInContext(context: BrowserContext, origin: string, account: Pick<Account, "email" | "password">): Promise<void> {
+  const response = await context.request.post(`${origin}/bff/login`, {
+    headers: { "X-CSRF": "1", Origin: origin },
+    data: { email: account.email, password: account.password },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+/** What the BFF seals into `__Host-keyhole` (lib/bff/session-cookie.ts), as far as tests look. */
+export interface SealedSession {
+  sessionId: string;
+  user: { id: string; email: string; name: string };
+  accessToken: string;
+  refreshToken: string;
+  expiresAtMs: number;
+}
+
+/** Opens a session cookie with this run's SESSION_SECRET, to see which tokens the browser carries sealed. */
+export async function unsealSessionCookie(value: string): Promise<SealedSession> {
+  const secret = readSecrets().SESSION_SECRET.trim();
+  const password = secret.startsWith("{") ? (JSON.parse(secret) as Record<string, string>) : { 1: secret };
+  return unsealData<SealedSession>(value, { password, ttl: 0 });
+}

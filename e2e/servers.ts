@@ -10,6 +10,8 @@
  *   the other. Each keeps its own APP_ORIGIN, so a browser on its port passes same-origin checks.
  *   Servers start one after another, so only the first one of a group migrates the file.
  */
+import { fakeApiBaseUrl, rotationEnv } from "./security/support/server-secrets";
+
 export interface ServerSpec {
   env?: Record<string, string>;
   database?: string;
@@ -18,9 +20,23 @@ export interface ServerSpec {
 export const SERVER_SPECS = {
   /** The default instance: `baseURL` of every test. */
   main: {},
-  // shortTtl: { env: { ACCESS_TOKEN_TTL: "5s" } },
-  // replicaA: { database: "replicas" },
-  // replicaB: { database: "replicas" },
+  /** Access tokens that die every 5 s: the BFF refreshes them while the user works (e2e/session.spec.ts). */
+  shortTtl: { env: { ACCESS_TOKEN_TTL: "5s" } },
+  /** Idle timeout short enough to watch the warning and the sign-out (e2e/idle.spec.ts). */
+  shortIdle: { env: { SESSION_IDLE_TIMEOUT: "15s" } },
+  /** Two replicas behind an imaginary load balancer (e2e/security/revocation-across-instances.spec.ts). */
+  replicaA: { database: "replicas" },
+  replicaB: { database: "replicas" },
+  /**
+   * Security suite: its own database, so exhausting the sign-in limits from 127.0.0.1
+   * (e2e/security/rate-limits.spec.ts) never locks out another test signing in to `main`.
+   */
+  limits: {},
+  /** Secrets rotation (e2e/security/secrets-rotation.spec.ts): before and after, sharing one database. */
+  rotationOld: { database: "rotation", env: rotationEnv.old },
+  rotationNew: { database: "rotation", env: rotationEnv.new },
+  /** A BFF in front of an external API: the fake one e2e/security/external-upstream.spec.ts serves. */
+  externalApi: { env: { API_BASE_URL: fakeApiBaseUrl } },
 } satisfies Record<string, ServerSpec>;
 
 export type ServerName = keyof typeof SERVER_SPECS;

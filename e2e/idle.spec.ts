@@ -1,0 +1,59 @@
+/**
+ * Idle timeout and tabs (against the `shortIdle` server: SESSION_IDLE_TIMEOUT=15s, so the
+ * warning shows 5 s before the deadline): the warning, "Stay signed in", the sign-out at the
+ * deadline, and tabs that share sign-outs and activity.
+ */
+import type { Page } from "@playwright/test";
+import { expect, registerAccount, test } from "./fixtures";
+
+test.use({ storageState: { cookies: [], origins: [] } });
+
+async function signInOn(page: Page, origin: string, account: { email: string; password: string }) {
+  await page.goto(`${origin}/login?returnTo=%2Fnotes`);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${origin}/notes`);
+}
+
+test("the idle warning appears in every tab, and Stay signed in in one tab dismisses it in all", async ({ page, context, servers, apiFor }) => {
+  const origin = servers.shortIdle;
+  const account = await registerAccount(await apiFor("shortIdle"));
+  await signInOn(page, origin, account);
+  const other = await context.newPage();
+  await other.goto(`${origin}/notes`);
+  await expect(other.getByRole("heading", { name: "Your notes" })).toBeVisible();
+
+  for (const tab of [page, other]) {
+    await expect(tab.getByRole("alertdialog")).toContainText(/You will be signed out in 0:0\d/, { timeout: 20_000 });
+  }
+  await page.getByRole("button", { name: "Stay signed in" }).click();
+  await expect(page.getByRole("alertdialog")).toHaveCount(0);
+  await expect(other.getByRole("alertdialog")).toHaveCount(0, { timeout: 5_000 });
+  // Still signed in after the original deadline (15 s from sign-in) has passed.
+  await page.waitForTimeout(6_000);
+  expect((await page.request.get(`${origin}/bff/session?extend=false`)).status()).toBe(200);
+});
+
+test("an idle session ends at the deadline and the user lands on the login page with a message", async ({ page, servers, apiFor }) => {
+  const origin = servers.shortIdle;
+  const account = await registerAccount(await apiFor("shortIdle"));
+  await signInOn(page, origin, account);
+  await page.waitForURL(/\/login\?returnTo=%2Fnotes&notice=expired$/, { timeout: 25_000 });
+  await expect(page.getByRole("status")).toHaveText("Your session has ended. Please sign in again.");
+  expect((await page.request.get(`${origin}/bff/session?extend=false`)).status()).toBe(401);
+});
+
+test("signing out in one tab signs out the others", async ({ page, context, servers, apiFor }) => {
+  const origin = servers.shortIdle;
+  const account = await registerAccount(await apiFor("shortIdle"));
+  await signInOn(page, origin, account);
+  const other = await context.newPage();
+  await other.goto(`${origin}/notes`);
+  await expect(other.getByRole("heading", { name: "Your notes" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(`${origin}/login?notice=signed-out`);
+  await other.waitForURL(`${origin}/login?notice=signed-out`, { timeout: 3_000 });
+  await expect(other.getByRole("status")).toHaveText("You have signed out.");
+});
