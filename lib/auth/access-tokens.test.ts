@@ -13,6 +13,7 @@ const keys = await vi.hoisted(async () => {
 
 import { getConfig } from "../config";
 import { createAccessToken, getPublicJwks, validateAccessToken } from "./access-tokens";
+import { rememberRevokedSession } from "./revocations";
 import { SESSION_SCOPE } from "./scopes";
 import { getMe, signIn, type TestUser, type TokenResponse } from "../../test/api";
 
@@ -83,3 +84,41 @@ describe("access token lifetime", () => {
   });
 });
 
+describe("verified-token cache", () => {
+  async function newToken(sessionId: string, nowMs: number) {
+    const { accessToken } = await createAccessToken({
+      userId: user.id,
+      sessionId,
+      clientId: "keyhole-bff",
+      scope: SESSION_SCOPE,
+      sessionExpiresAtMs: nowMs + 3_600_000,
+      nowMs,
+    });
+    return { accessToken, expSeconds: decodeJwt(accessToken).exp! };
+  }
+
+  test("a remembered token stops at the same instant as one verified afresh", async () => {
+    const nowMs = Date.now();
+    const sessionId = decodeJwt(tokens.access_token).sid as string;
+    const remembered = await newToken(sessionId, nowMs);
+    const fresh = await newToken(sessionId, nowMs);
+    expect(fresh.expSeconds).toBe(remembered.expSeconds);
+    expect(await validateAccessToken(remembered.accessToken, nowMs)).not.toBeNull(); // now cached
+    // jose rejects once exp <= now - 5 s (whole seconds): the last valid millisecond, then the first invalid one.
+    const lastValidMs = (remembered.expSeconds + 5) * 1000 - 1;
+    expect(await validateAccessToken(remembered.accessToken, lastValidMs)).not.toBeNull();
+    expect(await validateAccessToken(remembered.accessToken, lastValidMs + 1)).toBeNull();
+    expect(await validateAccessToken(fresh.accessToken, lastValidMs + 1)).toBeNull();
+    expect(await validateAccessToken(fresh.accessToken, lastValidMs)).not.toBeNull();
+  });
+
+  test("a remembered token is refused once its session is revoked, and an altered copy never verifies", async () => {
+    const nowMs = Date.now();
+    const { accessToken } = await newToken(`cache-test-${crypto.randomUUID()}`, nowMs);
+    expect(await validateAccessToken(accessToken, nowMs)).not.toBeNull();
+    const altered = `${accessToken.slice(0, -2)}${accessToken.endsWith("AA") ? "BB" : "AA"}`;
+    expect(await validateAccessToken(altered, nowMs)).toBeNull();
+    rememberRevokedSession(decodeJwt(accessToken).sid as string, nowMs);
+    expect(await validateAccessToken(accessToken, nowMs)).toBeNull();
+  });
+});
