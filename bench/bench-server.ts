@@ -1,0 +1,259 @@
+/**
+ * Starts and stops the production server (server.ts over the existing .next build) for the
+ * benchmark: fresh production secrets, a fresh SQLite database in a temporary directory, a free
+ * port outside 3000–3300 on 127.0.0.1, BCRYPT_COST 12 and KEYHOLE_BENCH on. The server runs
+ * under `flock -s` on the build lock so nobody rebuilds .next under it.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { generateSecrets } from "../lib/config";
+import type { BenchMetrics } from "../lib/bench";
+import { requestJson } from "./http";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+export const BUILD_LOCK = "/tmp/keyhole-build.lock";
+export const BFF_CLIENT_ID = "keyhole-bff";
+/** Teammates run dev servers in this range; never take a port from it. */
+const RESERVED_PORTS = { from: 3000, to: 3300 };
+const READY_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 10_000;
+const SETUP_TIMEOUT_MS = 120_000;
+const LOG_TAIL_BYTES = 4000;
+
+export interface ServerOptions {
+  name: string;
+  /** Extra environment, e.g. `{ ACCESS_TOKEN_TTL: "10s" }`. */
+  env?: Record<string, string>;
+  /** Write a V8 CPU profile of the server (node --cpu-prof) into this directory. */
+  cpuProfileDir?: string;
+}
+
+export interface BenchServer {
+  name: string;
+  url: string;
+  bffClientSecret: string;
+  metrics(options?: { reset?: boolean }): Promise<BenchMetrics>;
+  /** Peak RSS seen by the sampler since the last call, then restarts the window. */
+  takeSampledPeakRss(): number;
+  stop(): Promise<{ maxRssBytes: number | null }>;
+}
+
+/** The complete configuration: every variable lib/config.ts reads, empty meaning the default. */
+function serverEnvironment(
+  url: string,
+  port: number,
+  databaseFile: string,
+  secrets: ReturnType<typeof generateSecrets>,
+  extra: Record<string, string>,
+): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    APP_ORIGIN: url,
+    DATABASE_URL: `file:${databaseFile}`,
+    ...secrets,
+    JWT_ISSUER: "",
+    JWT_AUDIENCE: "",
+    BFF_CLIENT_ID,
+    // The production default, so a login costs what it costs in production.
+    BCRYPT_COST: "12",
+    ACCESS_TOKEN_TTL: "",
+    REFRESH_IDLE_TTL: "",
+    REFRESH_GRACE_PERIOD: "",
+    SESSION_MAX_AGE: "",
+    SESSION_IDLE_TIMEOUT: "",
+    API_BASE_URL: "",
+    TRUST_PROXY: "",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    KEYHOLE_BENCH: "1",
+    ...extra,
+  };
+}
+
+export async function startServer(options: ServerOptions): Promise<BenchServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `keyhole-bench-${options.name}-`));
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  const secrets = generateSecrets();
+  const env = { ...process.env, ...serverEnvironment(url, port, path.join(dir, "bench.db"), secrets, options.env ?? {}) };
+
+  // Validates the configuration as production and migrates the fresh database.
+  const setup = spawnSync(process.execPath, ["--import", "tsx", "scripts/setup.ts", "--production"], {
+    cwd: ROOT,
+    env,
+    encoding: "utf8",
+    timeout: SETUP_TIMEOUT_MS,
+  });
+  if (setup.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`bench: database setup for ${options.name} failed (exit ${setup.status}):\n${setup.stderr}${setup.stdout}`);
+  }
+
+  const logFile = path.join(dir, "server.log");
+  const log = fs.openSync(logFile, "a");
+  const nodeArgs = options.cpuProfileDir
+    ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`, "--import", "tsx", "bench/profiled-server.ts"]
+    : ["--import", "tsx", "server.ts"];
+  // flock keeps a shared lock on the build while the server runs; `detached` gives the pair its
+  // own process group, so stop() ends exactly the processes started here.
+  const child: ChildProcess = spawn("flock", ["-s", BUILD_LOCK, process.execPath, ...nodeArgs], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", log, log],
+  });
+  fs.closeSync(log);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+
+  const readLogTail = () => {
+    try {
+      const text = fs.readFileSync(logFile, "utf8");
+      return text.slice(-LOG_TAIL_BYTES);
+    } catch {
+      return "";
+    }
+  };
+
+  // flock exits at once on SIGTERM; the server may take a moment longer (writing a CPU profile),
+  // so wait for the whole group to be gone, and kill what is left after STOP_TIMEOUT_MS.
+  const stopProcessGroup = async (): Promise<void> => {
+    if (child.pid === undefined) return;
+    signalGroup(child, "SIGTERM");
+    if (!(await waitForGroupExit(child, STOP_TIMEOUT_MS))) {
+      signalGroup(child, "SIGKILL");
+      await waitForGroupExit(child, STOP_TIMEOUT_MS);
+    }
+  };
+
+  const cleanUp = () => fs.rmSync(dir, { recursive: true, force: true });
+
+  try {
+    await waitUntilReady(url, () => hasExited, readLogTail);
+  } catch (error) {
+    await stopProcessGroup();
+    cleanUp();
+    throw error;
+  }
+
+  const metrics = async ({ reset = false } = {}) => {
+    const response = await requestJson<BenchMetrics>(`${url}/bench/metrics${reset ? "?reset=1" : ""}`);
+    if (response.status !== 200) throw new Error(`bench: /bench/metrics answered ${response.status}`);
+    return response.body;
+  };
+
+  // Samples RSS twice a second; max RSS from getrusage is the authority at the end.
+  let sampledPeakRss = 0;
+  const sampler = setInterval(() => {
+    metrics()
+      .then((m) => (sampledPeakRss = Math.max(sampledPeakRss, m.rssBytes)))
+      .catch(() => undefined);
+  }, 500);
+  sampler.unref();
+
+  return {
+    name: options.name,
+    url,
+    bffClientSecret: secrets.BFF_CLIENT_SECRET,
+    metrics,
+    takeSampledPeakRss() {
+      const peak = sampledPeakRss;
+      sampledPeakRss = 0;
+      return peak;
+    },
+    async stop() {
+      clearInterval(sampler);
+      let maxRssBytes: number | null = null;
+      try {
+        maxRssBytes = (await metrics()).maxRssBytes;
+      } catch {
+        // the server is already gone; its peak is unknown
+      }
+      await stopProcessGroup();
+      if (options.cpuProfileDir) console.log(`bench: CPU profile of ${options.name} written to ${options.cpuProfileDir}`);
+      cleanUp();
+      return { maxRssBytes };
+    },
+  };
+}
+
+/** Signals the process group led by `child`; false when no process of it is left. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-child.pid!, signal);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    return false;
+  }
+}
+
+/** Whether a live (not zombie) process of the group is left; zombies are gone for our purpose. */
+function isGroupAlive(child: ChildProcess): boolean {
+  if (!signalGroup(child, 0)) return false;
+  if (process.platform !== "linux") return true;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces, so split after ")".
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === child.pid && state !== "Z") return true;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return false;
+}
+
+async function waitForGroupExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isGroupAlive(child)) return true;
+    await delay(100);
+  }
+  return !isGroupAlive(child);
+}
+
+async function waitUntilReady(url: string, hasExited: () => boolean, readLogTail: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error(`bench: the server exited during start-up:\n${readLogTail()}`);
+    try {
+      const response = await requestJson(`${url}/bench/baseline`);
+      if (response.status === 200) return;
+      throw new Error(`bench: /bench/baseline answered ${response.status}: is the build missing app/bench? (run with --build)`);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith("bench:")) throw error;
+    }
+    await delay(250);
+  }
+  throw new Error(`bench: the server did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${readLogTail()}`);
+}
+
+/** A port the OS reports free right now, outside the reserved range. */
+async function findFreePort(): Promise<number> {
+  const held: net.Server[] = [];
+  try {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const server = net.createServer();
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", resolve);
+      });
+      held.push(server);
+      const { port } = server.address() as net.AddressInfo;
+      if (port < RESERVED_PORTS.from || port > RESERVED_PORTS.to) return port;
+    }
+    throw new Error("bench: no free port outside 3000-3300");
+  } finally {
+    await Promise.all(held.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
