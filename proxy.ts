@@ -9,6 +9,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE_NAME } from "./lib/bff/cookie-name";
 import { getConfig } from "./lib/config";
 import { contentSecurityPolicy } from "./lib/security-headers";
+import { AppError, problemResponse } from "./lib/shared/errors";
 import { loginPath } from "./lib/shared/return-to";
 
 const PROTECTED_PREFIXES = ["/notes", "/settings"];
@@ -23,8 +24,13 @@ export function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(nonce, isProduction);
   const { pathname, search } = request.nextUrl;
 
-  let response: NextResponse;
-  if (isProtected(pathname) && !request.cookies.has(SESSION_COOKIE_NAME)) {
+  let response: Response;
+  // Pages accept POSTs only as server actions (the login and registration forms). One from another
+  // origin is refused here with a 403; Next.js itself would fail it with a 500.
+  const origin = request.headers.get("origin");
+  if (request.method !== "GET" && request.method !== "HEAD" && origin !== null && origin !== appOrigin) {
+    response = problemResponse(new AppError("csrf_rejected"));
+  } else if (isProtected(pathname) && !request.cookies.has(SESSION_COOKIE_NAME)) {
     // Built on the configured origin, never on the Host header.
     response = NextResponse.redirect(new URL(loginPath(`${pathname}${search}`), appOrigin), 307);
     response.headers.set("Cache-Control", "no-store");

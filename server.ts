@@ -46,9 +46,20 @@ function isDecodablePath(url: string | undefined): boolean {
   }
 }
 
+/** Next.js answers a router-state header it cannot parse with a 500; refuse it here as a 400. */
+function isParsableRouterState(header: string | string[] | undefined): boolean {
+  if (header === undefined) return true;
+  try {
+    return Array.isArray(JSON.parse(decodeURIComponent(Array.isArray(header) ? header.join(",") : header)));
+  } catch {
+    return false;
+  }
+}
+
 createServer((request, response) => {
   if (!KNOWN_METHODS.has(request.method ?? "")) return refuse(response, 405, "Method not allowed.", { allow: [...KNOWN_METHODS].join(", ") });
   if (!isDecodablePath(request.url)) return refuse(response, 400, "The request path is not valid percent-encoding.");
+  if (!isParsableRouterState(request.headers["next-router-state-tree"])) return refuse(response, 400, "The router state header is malformed.");
   const clientIp = resolveClientIp(request.headers["x-forwarded-for"], request.socket.remoteAddress, trustProxyHops);
   if (clientIp) request.headers["x-forwarded-for"] = clientIp;
   else delete request.headers["x-forwarded-for"];
