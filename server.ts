@@ -50,7 +50,12 @@ function isDecodablePath(url: string | undefined): boolean {
 function isParsableRouterState(header: string | string[] | undefined): boolean {
   if (header === undefined) return true;
   try {
-    return Array.isArray(JSON.parse(decodeURIComponent(Array.isArray(header) ? header.join(",") : header)));
+    // The shape Next.js requires at the top: [segment (string or [param, value, type]), {parallel routes}, …].
+    const state: unknown = JSON.parse(decodeURIComponent(Array.isArray(header) ? header.join(",") : header));
+    if (!Array.isArray(state) || state.length < 2) return false;
+    const [segment, parallelRoutes] = state as unknown[];
+    const segmentOk = typeof segment === "string" || (Array.isArray(segment) && segment.length === 3 && segment.every((part) => typeof part === "string"));
+    return segmentOk && typeof parallelRoutes === "object" && parallelRoutes !== null && !Array.isArray(parallelRoutes);
   } catch {
     return false;
   }
