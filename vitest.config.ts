@@ -8,9 +8,12 @@ export default defineConfig({
     exclude: ["e2e/**", "**/node_modules/**", ".next/**"],
     environment: "node",
     // Config, the Prisma client, signing keys, the revocation set and the password pool are cached
-    // on globalThis, so every test file needs its own process: with `forks` and `isolate` (both the
-    // Vitest 4 defaults, pinned here on purpose) each file gets a fresh child process.
-    pool: "forks",
+    // on globalThis, and files set process.env: with `isolate` every file gets a fresh worker
+    // thread, whose globals and process.env copy are its own. Threads, not the default `forks`:
+    // a forks run wedged once in CI after a file had passed (no "testfileFinished" message, which
+    // the pool awaits without a deadline), a failure mode reported for the forks pool elsewhere
+    // too. scripts/test.sh also bounds the run in time.
+    pool: "threads",
     isolate: true,
     // Builds one migrated template database; each file works on its own copy of it.
     globalSetup: ["test/global-setup.ts"],

@@ -1,5 +1,5 @@
 /**
- * Runs in every test file's own process before the file is imported (vitest `setupFiles`):
+ * Runs in every test file's own worker thread before the file is imported (vitest `setupFiles`):
  * - copies the migrated template database to a unique temporary file;
  * - resets every configuration variable to a known state: NODE_ENV=test, that DATABASE_URL,
  *   BCRYPT_COST=4 (fast hashes) and fresh secrets from generateSecrets();
@@ -17,7 +17,7 @@ import { afterAll, inject } from "vitest";
 const CONFIG_VARIABLES = [
   "DATABASE_URL", "APP_ORIGIN", "SESSION_SECRET", "JWT_SIGNING_KEYS", "JWT_ISSUER", "JWT_AUDIENCE",
   "ACCESS_TOKEN_TTL", "REFRESH_IDLE_TTL", "REFRESH_GRACE_PERIOD", "SESSION_MAX_AGE", "REFRESH_TOKEN_SECRET",
-  "BFF_CLIENT_ID", "BFF_CLIENT_SECRET", "BCRYPT_COST", "API_BASE_URL", "SESSION_IDLE_TIMEOUT", "TRUST_PROXY", "PORT", "HOST", "TRUST_PROXY", "PORT", "HOSTNAME",
+  "BFF_CLIENT_ID", "BFF_CLIENT_SECRET", "BCRYPT_COST", "API_BASE_URL", "SESSION_IDLE_TIMEOUT", "TRUST_PROXY", "PORT", "HOST", "KEYHOLE_BENCH",
 ];
 
 const sandbox = fs.mkdtempSync(path.join(os.tmpdir(), "keyhole-test-"));
