@@ -32,6 +32,9 @@ function chromiumLaunchOptions(): NonNullable<PlaywrightTestConfig["use"]>["laun
 }
 
 
+/** What `npm start` runs: server.ts as `npm run build` compiles it, with its V8 heap budget (README › Performance). */
+const PRODUCTION_SERVER = "--max-old-space-size=256 .next/keyhole/server.mjs";
+
 type WebServerConfig = Extract<NonNullable<PlaywrightTestConfig["webServer"]>, unknown[]>[number];
 
 /** Migrates this server's database, then serves the existing production build. */
@@ -40,9 +43,9 @@ function webServer(server: ServerInstance): WebServerConfig {
   return {
     name: server.name,
     command: [
-      `{ test -f .next/BUILD_ID || { ${missingBuild}; }; }`,
+      `{ test -f .next/BUILD_ID && test -f .next/keyhole/server.mjs || { ${missingBuild}; }; }`,
       "node_modules/.bin/tsx scripts/setup.ts --production",
-      "exec node_modules/.bin/tsx server.ts",
+      `exec node ${PRODUCTION_SERVER}`,
     ].join(" && "),
     url: `${server.url}/.well-known/jwks.json`,
     env: serverEnvironment(run, server),

@@ -2,7 +2,9 @@
  * The production server: Next.js behind a plain Node HTTP server, so the client address comes
  * from the socket (or TRUST_PROXY hops) and never from what the client claims. It replaces
  * X-Forwarded-For with that one address before Next.js sees the request.
- * `npm start` runs it; `next dev` is used in development, where X-Forwarded-For is not checked.
+ * `npm run build` compiles it to .next/keyhole/server.mjs, which `npm start` runs with plain
+ * node: a TypeScript loader at run time cost ~100 MiB of memory (measured: 274 → 175 MiB at boot).
+ * `next dev` is used in development, where X-Forwarded-For is not checked.
  */
 import { createServer } from "node:http";
 import nextEnv from "@next/env";

@@ -1,5 +1,5 @@
 /**
- * Starts and stops the production server (server.ts over the existing .next build) for the
+ * Starts and stops the production server (server.ts as compiled by `npm run build`) for the
  * benchmark: fresh production secrets, a fresh SQLite database in a temporary directory, a free
  * port outside 3000–3300 on 127.0.0.1, BCRYPT_COST 12 and KEYHOLE_BENCH on. The server runs
  * under `flock -s` on the build lock so nobody rebuilds .next under it.
@@ -16,6 +16,17 @@ import { requestJson } from "./http";
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const BUILD_LOCK = "/tmp/keyhole-build.lock";
 export const BFF_CLIENT_ID = "keyhole-bff";
+/** server.ts as `npm run build` compiles it, run as `npm start` runs it: with a V8 heap budget of 256 MiB. */
+export const PRODUCTION_SERVER = ".next/keyhole/server.mjs";
+const SERVER_NODE_FLAGS = ["--max-old-space-size=256"];
+
+let flockAvailable: boolean | undefined;
+/** `command` under `flock MODE BUILD_LOCK` where util-linux flock exists (Linux); as is elsewhere. */
+export function underBuildLock(mode: "-s" | "-x", command: string[]): [string, string[]] {
+  flockAvailable ??= spawnSync("flock", ["--version"], { stdio: "ignore" }).status === 0;
+  if (!flockAvailable) return [command[0]!, command.slice(1)];
+  return ["flock", [mode, BUILD_LOCK, ...command]];
+}
 /** Teammates run dev servers in this range; never take a port from it. */
 const RESERVED_PORTS = { from: 3000, to: 3300 };
 const READY_TIMEOUT_MS = 90_000;
@@ -36,6 +47,8 @@ export interface BenchServer {
   url: string;
   bffClientSecret: string;
   metrics(options?: { reset?: boolean }): Promise<BenchMetrics>;
+  /** The end of the server's output (it is deleted with the server's directory on stop). */
+  logTail(): string;
   /** Peak RSS seen by the sampler since the last call, then restarts the window. */
   takeSampledPeakRss(): number;
   stop(): Promise<{ maxRssBytes: number | null }>;
@@ -96,11 +109,12 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   const logFile = path.join(dir, "server.log");
   const log = fs.openSync(logFile, "a");
   const nodeArgs = options.cpuProfileDir
-    ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`, "--import", "tsx", "bench/profiled-server.ts"]
-    : ["--import", "tsx", "server.ts"];
+    ? [...SERVER_NODE_FLAGS, "--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`, "bench/profiled-server.mjs"]
+    : [...SERVER_NODE_FLAGS, PRODUCTION_SERVER];
   // flock keeps a shared lock on the build while the server runs; `detached` gives the pair its
   // own process group, so stop() ends exactly the processes started here.
-  const child: ChildProcess = spawn("flock", ["-s", BUILD_LOCK, process.execPath, ...nodeArgs], {
+  const [command, commandArgs] = underBuildLock("-s", [process.execPath, ...nodeArgs]);
+  const child: ChildProcess = spawn(command, commandArgs, {
     cwd: ROOT,
     env,
     detached: true,
@@ -161,6 +175,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     url,
     bffClientSecret: secrets.BFF_CLIENT_SECRET,
     metrics,
+    logTail: readLogTail,
     takeSampledPeakRss() {
       const peak = sampledPeakRss;
       sampledPeakRss = 0;

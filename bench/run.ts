@@ -12,6 +12,8 @@
  *   pat       GET /api/v1/notes with a personal access token
  *   notes-query  diagnostic: GET /bench/notes-query, only the Prisma read behind `direct` (no
  *             auth, no API framework), to show what that one query costs against the floor
+ *   baseline-cookie  diagnostic: `baseline` sent with the session cookie, to show what Next.js
+ *             itself spends on a request that carries the ~1 KB sealed cookie
  *   They run round-robin, so a noisy neighbour slows all of them alike and ratios hold.
  *   login-storm  8 logins in flight (POST /bff/login, bcrypt cost 12) while `session` runs;
  *                each storm run is paired with a `session` run alone just before it.
@@ -19,7 +21,7 @@
  *                have all expired get 10 parallel requests each at once; counts non-2xx
  *                answers and sessions lost (newest cookie no longer gets 200 from /bff/session).
  *
- * Options: --run-seconds N (6), --warmup-seconds N (3), --connections N (10),
+ * Options: --run-seconds N (5), --warmup-seconds N (3), --connections N (10),
  *          --build (always build) | --no-build (never), --cpu-prof (profile the main server
  *          into bench/profiles/), --skip-refresh-storm.
  * Every load loop is bounded by its duration; the whole run by a watchdog.
@@ -47,7 +49,7 @@ import { median, percentile, runLoad, type LoadSpec, type RunResult } from "./lo
 
 const { values: args } = parseArgs({
   options: {
-    "run-seconds": { type: "string", default: "6" },
+    "run-seconds": { type: "string", default: "5" },
     "warmup-seconds": { type: "string", default: "3" },
     connections: { type: "string", default: "10" },
     build: { type: "boolean", default: false },
@@ -79,8 +81,8 @@ function boundedInt(value: string | undefined, min: number, max: number): number
   return number;
 }
 
-type ThroughputName = "baseline" | "session" | "direct" | "bff" | "pat" | "notes-query";
-const THROUGHPUT_SCENARIOS: ThroughputName[] = ["baseline", "session", "direct", "bff", "pat", "notes-query"];
+type ThroughputName = "baseline" | "session" | "direct" | "bff" | "pat" | "notes-query" | "baseline-cookie";
+const THROUGHPUT_SCENARIOS: ThroughputName[] = ["baseline", "session", "direct", "bff", "pat", "notes-query", "baseline-cookie"];
 
 /** A load run with the server's own cost per request: CPU of all its threads, and main-thread (event-loop) busy time. */
 interface MeasuredRun extends RunResult {
@@ -203,6 +205,10 @@ async function runThroughputScenarios(server: BenchServer, user: BenchUser, user
     "notes-query": {
       description: "diagnostic: the Prisma read behind direct, alone",
       prepare: async (s) => load(`/bench/notes-query?user=${encodeURIComponent(userId)}`, {}, s),
+    },
+    "baseline-cookie": {
+      description: "diagnostic: baseline carrying the session cookie",
+      prepare: async (s) => load("/bench/baseline", { cookie: await signInCookie(server, user) }, s),
     },
   };
 
@@ -452,6 +458,16 @@ async function main() {
   }
   const diagnostics = [
     {
+      name: "baseline-cookie ÷ baseline throughput (diagnostic)",
+      value: round(rps("baseline-cookie") / rps("baseline")),
+      meaning: "what Next.js itself spends on a request that carries the session cookie, before any Keyhole code runs",
+    },
+    {
+      name: "session ÷ baseline-cookie throughput (diagnostic)",
+      value: round(rps("session") / rps("baseline-cookie")),
+      meaning: "what Keyhole's /bff/session handler costs on top of the same request",
+    },
+    {
       name: "notes-query ÷ baseline throughput (diagnostic)",
       value: round(rps("notes-query") / rps("baseline")),
       meaning: "the ceiling for direct ÷ baseline while GET /api/v1/notes runs this one Prisma query",
@@ -536,6 +552,7 @@ try {
   process.exit(0);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
+  for (const server of servers) console.error(`bench: the last output of server ${server.name}:\n${server.logTail()}`);
   await stopAll();
   process.exit(1);
 }

@@ -35,9 +35,9 @@ Object.assign(process.env, generateSecrets());
 afterAll(async () => {
   const cached = globalThis as unknown as {
     keyholeDb?: { $disconnect(): Promise<void> };
-    keyholePasswordPool?: { destroy(): Promise<void> };
+    keyholePasswordPools?: Record<string, { destroy(): Promise<void> }>;
   };
   await cached.keyholeDb?.$disconnect();
-  await cached.keyholePasswordPool?.destroy();
+  await Promise.all(Object.values(cached.keyholePasswordPools ?? {}).map((pool) => pool.destroy()));
   fs.rmSync(sandbox, { recursive: true, force: true });
 });

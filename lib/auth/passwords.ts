@@ -4,8 +4,10 @@
  *   otherwise stall every other request for ~100 ms per hash.
  * - bcrypt reads at most 72 bytes. Longer passwords are refused everywhere, never truncated, so
  *   two passwords sharing a 72-byte prefix can never both work.
- * - Weak and common passwords are refused with zxcvbn-ts and its common-password dictionary, also
- *   in the pool: a long random password costs zxcvbn ~0.5 s of CPU.
+ * - Weak and common passwords are refused with zxcvbn-ts and its common-password dictionary, in a
+ *   pool of its own: a long random password costs zxcvbn ~0.5 s of CPU, and its dictionaries
+ *   ~70 MiB per thread, so that one thread runs only on registration and password change and
+ *   ends after a short idle time.
  * Decision record: docs/decisions/004-password-rules.md
  */
 import os from "node:os";
@@ -24,20 +26,22 @@ type PasswordTask =
   | { op: "strength"; password: string; userInputs: string[] };
 type PasswordTaskResult = string | boolean | { score: number; hint: string | null };
 
+type PasswordPool = Piscina<PasswordTask, PasswordTaskResult>;
+
 const globalForPasswords = globalThis as unknown as {
-  keyholePasswordPool?: Piscina<PasswordTask, PasswordTaskResult>;
+  keyholePasswordPools?: { hashing: PasswordPool; strength: PasswordPool };
   keyholeDummyHash?: Promise<string>;
 };
 
-function getPool(): Piscina<PasswordTask, PasswordTaskResult> {
-  globalForPasswords.keyholePasswordPool ??= new Piscina({
-    // Resolved from the project root at run time: the worker must not be bundled.
-    filename: path.join(process.cwd(), "lib", "auth", "password-worker.mjs"),
-    minThreads: 1,
-    maxThreads: Math.max(1, os.availableParallelism()),
-    idleTimeout: 60_000,
-  });
-  return globalForPasswords.keyholePasswordPool;
+function getPools(): { hashing: PasswordPool; strength: PasswordPool } {
+  // Resolved from the project root at run time: the worker must not be bundled.
+  const filename = path.join(process.cwd(), "lib", "auth", "password-worker.mjs");
+  globalForPasswords.keyholePasswordPools ??= {
+    // bcrypt, on every sign-in: one thread kept warm, up to one per core.
+    hashing: new Piscina({ filename, minThreads: 1, maxThreads: Math.max(1, os.availableParallelism()), idleTimeout: 60_000 }),
+    strength: new Piscina({ filename, minThreads: 0, maxThreads: 1, idleTimeout: 15_000 }),
+  };
+  return globalForPasswords.keyholePasswordPools;
 }
 
 export function passwordByteLength(password: string): number {
@@ -50,13 +54,13 @@ export async function findPasswordProblem(password: string, userInputs: string[]
   if (passwordByteLength(password) > PASSWORD_MAX_BYTES) {
     return `Use at most ${PASSWORD_MAX_BYTES} bytes (about ${PASSWORD_MAX_BYTES} plain letters; accented letters and emoji take 2–4 bytes each).`;
   }
-  const { score, hint } = (await getPool().run({ op: "strength", password, userInputs })) as { score: number; hint: string | null };
+  const { score, hint } = (await getPools().strength.run({ op: "strength", password, userInputs })) as { score: number; hint: string | null };
   return score < MIN_ZXCVBN_SCORE ? `This password is too easy to guess.${hint ? ` ${hint}` : ""}` : null;
 }
 
 export async function hashPassword(password: string): Promise<string> {
   if (passwordByteLength(password) > PASSWORD_MAX_BYTES) throw new TypeError("password longer than 72 bytes");
-  return (await getPool().run({ op: "hash", password, cost: getConfig().bcryptCost })) as string;
+  return (await getPools().hashing.run({ op: "hash", password, cost: getConfig().bcryptCost })) as string;
 }
 
 /**
@@ -68,7 +72,7 @@ export async function verifyPassword(password: string, hash: string | null): Pro
   const target = hash ?? (await globalForPasswords.keyholeDummyHash);
   // Over-long input still pays for a compare, so its timing matches a wrong password.
   const candidate = passwordByteLength(password) > PASSWORD_MAX_BYTES ? "" : password;
-  const matches = (await getPool().run({ op: "compare", password: candidate, hash: target })) as boolean;
+  const matches = (await getPools().hashing.run({ op: "compare", password: candidate, hash: target })) as boolean;
   return matches && hash !== null && candidate === password;
 }
 
