@@ -44,6 +44,9 @@ export interface BenchMetrics {
   /** Peak resident set size of this process since it started (getrusage). */
   maxRssBytes: number;
   heapUsedBytes: number;
+  heapTotalBytes: number;
+  /** Memory outside the V8 heap held by JS objects (Buffers, WebAssembly memory is not included). */
+  externalBytes: number;
 }
 
 function readMetrics(histogram: IntervalHistogram): BenchMetrics {
@@ -60,6 +63,8 @@ function readMetrics(histogram: IntervalHistogram): BenchMetrics {
     rssBytes: memory.rss,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
+    externalBytes: memory.external,
   };
 }
 
