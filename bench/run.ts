@@ -298,10 +298,10 @@ async function runLoginStorm(server: BenchServer, user: BenchUser) {
     await delay(STORM_DRAIN_MS);
   }
   return {
-    sessionAlone: { ...summarize("GET /bff/session alone (paired with each storm run)", alone, peakAlone), eventLoopDelayP99Ms: median(delayAlone) },
+    sessionAlone: { ...summarize("GET /bff/session alone (paired with each storm run)", alone, peakAlone), eventLoopDelayP99Ms: round(median(delayAlone), 1) },
     sessionDuringStorm: {
       ...summarize("GET /bff/session while 8 logins are in flight", during, peakDuring),
-      eventLoopDelayP99Ms: median(delayDuring),
+      eventLoopDelayP99Ms: round(median(delayDuring), 1),
       eventLoopDelayMaxMs: median(delayDuringMax),
       eventLoopDelayP99RunsMs: delayDuring,
     },
