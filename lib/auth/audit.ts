@@ -1,22 +1,10 @@
 /** The activity log: security-relevant events, per user where there is one. */
 import { getDb } from "../db";
 import { keysetWhere, NEWEST_FIRST, toPage } from "../pagination";
+import type { AuditEventType } from "../shared/audit-event-types";
 import type { RequestContext } from "../shared/request-context";
 
-export type { RequestContext };
-
-export type AuditEventType =
-  | "sign_in"
-  | "sign_in_failed"
-  | "sign_out"
-  | "refresh_reuse_detected"
-  | "session_revoked"
-  | "password_changed"
-  | "user_registered"
-  | "rate_limit_hit"
-  | "pat_created"
-  | "pat_revoked"
-  | "pat_first_used";
+export type { AuditEventType, RequestContext };
 
 export interface PublicAuditEvent {
   id: string;

@@ -2,22 +2,12 @@
 /** The user's security events through the BFF, newest first, a page at a time. */
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { queryKeys } from "../../shared/query-keys";
+import type { AuditEventType } from "../../shared/audit-event-types";
 import { bffFetch } from "../bff-fetch";
 
 const PAGE_SIZE = 20;
 
-export type ActivityType =
-  | "sign_in"
-  | "sign_in_failed"
-  | "sign_out"
-  | "refresh_reuse_detected"
-  | "session_revoked"
-  | "password_changed"
-  | "user_registered"
-  | "rate_limit_hit"
-  | "pat_created"
-  | "pat_revoked"
-  | "pat_first_used";
+export type ActivityType = AuditEventType;
 
 export interface ActivityEventDto {
   id: string;
