@@ -14,7 +14,7 @@ const keys = await vi.hoisted(async () => {
 import { getConfig } from "../config";
 import { createAccessToken, getPublicJwks, validateAccessToken } from "./access-tokens";
 import { rememberRevokedSession } from "./revocations";
-import { SESSION_SCOPE } from "./scopes";
+import { SESSION_SCOPE } from "../shared/scopes";
 import { getMe, signIn, type TestUser, type TokenResponse } from "../../test/api";
 
 let user: TestUser;

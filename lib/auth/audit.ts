@@ -3,17 +3,9 @@ import { getDb } from "../db";
 import { keysetWhere, NEWEST_FIRST, toPage } from "../pagination";
 import type { AuditEventType } from "../shared/audit-event-types";
 import type { RequestContext } from "../shared/request-context";
+import type { AuditEventDto } from "../shared/schemas";
 
 export type { AuditEventType, RequestContext };
-
-export interface PublicAuditEvent {
-  id: string;
-  type: AuditEventType;
-  ip: string | null;
-  userAgent: string | null;
-  detail: string | null;
-  createdAt: string;
-}
 
 /** The user's own events, newest first. */
 export async function listAuditEvents(userId: string, options: { limit: number; cursor?: string }) {
@@ -25,7 +17,7 @@ export async function listAuditEvents(userId: string, options: { limit: number; 
   return toPage(
     events,
     options.limit,
-    (event): PublicAuditEvent => ({
+    (event): AuditEventDto => ({
       id: event.id,
       type: event.type as AuditEventType,
       ip: event.ip,

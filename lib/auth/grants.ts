@@ -11,7 +11,7 @@ import { safeEqual } from "./crypto";
 import { verifyPassword } from "./passwords";
 import { clearSignInFailures, consumeRefresh, recordSignInFailure, requireSignInAllowed } from "./rate-limits";
 import { findSessionByRefreshToken, generateRefreshToken, rotateRefreshToken, storeRefreshToken } from "./refresh-tokens";
-import { SESSION_SCOPE } from "./scopes";
+import { SESSION_SCOPE } from "../shared/scopes";
 import { createSession, revokeSession } from "./sessions";
 import { getDb } from "../db";
 import { findUserByEmail, findUserById, normalizeEmail } from "./users";

@@ -1,12 +1,12 @@
 /** The token service's public surface: everything else in lib/auth is internal. */
 export { validateAccessToken, getPublicJwks, type AccessTokenClaims } from "./access-tokens";
-export { listAuditEvents, recordAuditEvent, type PublicAuditEvent, type RequestContext } from "./audit";
+export { listAuditEvents, recordAuditEvent, type RequestContext } from "./audit";
 export { authenticateClient, exchangePasswordGrant, exchangeRefreshGrant, revokeRefreshToken, type TokenSet } from "./grants";
 export { warmUpPasswords, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from "./passwords";
 export { REFRESH_TOKEN_PREFIX } from "./refresh-tokens";
 export { isSessionRevoked, refreshRevocations } from "./revocations";
-export { hasScope, SESSION_SCOPE, type Scope } from "./scopes";
-export { listUserSessions, revokeOtherSessions, revokeSession, revokeUserSession, type PublicSession } from "./sessions";
+export { hasScope, SESSION_SCOPE, type Scope } from "../shared/scopes";
+export { listUserSessions, revokeOtherSessions, revokeSession, revokeUserSession } from "./sessions";
 export { changePassword, createUser, disableUser, findUserById, normalizeEmail, registerUser, toPublicUser, type PublicUser } from "./users";
 export { getAuthorizationServerMetadata } from "./metadata";
 export {
@@ -16,6 +16,5 @@ export {
   PAT_PREFIX,
   revokePersonalAccessToken,
   validatePersonalAccessToken,
-  type PublicPersonalAccessToken,
 } from "./personal-access-tokens";
-export { PAT_SCOPES } from "./scopes";
+export { PAT_SCOPES } from "../shared/scopes";

@@ -13,9 +13,8 @@ import { getDb } from "../db";
 import type { PersonalAccessToken } from "../generated/prisma/client";
 import { recordAuditEvent, type RequestContext } from "./audit";
 import { sha256 } from "./crypto";
-import { PAT_SCOPES } from "./scopes";
-
-export type PatScope = (typeof PAT_SCOPES)[number];
+import type { PersonalAccessTokenDto } from "../shared/schemas";
+import { PAT_SCOPES, type PatScope } from "../shared/scopes";
 
 export const PAT_PREFIX = "khp_";
 const SECRET_HEX_LENGTH = 64;
@@ -33,16 +32,6 @@ export interface PatPrincipal {
   scope: string;
 }
 
-export interface PublicPersonalAccessToken {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: PatScope[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
-
 function checksum(secretHex: string): string {
   return crc32(secretHex).toString(16).padStart(CHECKSUM_HEX_LENGTH, "0");
 }
@@ -53,7 +42,7 @@ export function isWellFormedPat(token: string): boolean {
   return match !== null && checksum(match[1]!) === match[2];
 }
 
-export function toPublicPersonalAccessToken(token: PersonalAccessToken): PublicPersonalAccessToken {
+export function toPersonalAccessTokenDto(token: PersonalAccessToken): PersonalAccessTokenDto {
   return {
     id: token.id,
     name: token.name,
@@ -71,7 +60,7 @@ export async function createPersonalAccessToken(input: {
   scopes: PatScope[];
   expiresAt: Date | null;
   context: RequestContext;
-}): Promise<{ token: string; record: PublicPersonalAccessToken }> {
+}): Promise<{ token: string; record: PersonalAccessTokenDto }> {
   const secretHex = randomBytes(SECRET_HEX_LENGTH / 2).toString("hex");
   const token = `${PAT_PREFIX}${secretHex}${checksum(secretHex)}`;
   // Never more than PAT_SCOPES, whatever the caller asked for.
@@ -88,12 +77,12 @@ export async function createPersonalAccessToken(input: {
     },
   });
   await recordAuditEvent({ type: "pat_created", userId: input.userId, context: input.context, detail: input.name });
-  return { token, record: toPublicPersonalAccessToken(record) };
+  return { token, record: toPersonalAccessTokenDto(record) };
 }
 
-export async function listPersonalAccessTokens(userId: string): Promise<PublicPersonalAccessToken[]> {
+export async function listPersonalAccessTokens(userId: string): Promise<PersonalAccessTokenDto[]> {
   const tokens = await getDb().personalAccessToken.findMany({ where: { userId, revokedAt: null }, orderBy: { createdAt: "desc" } });
-  return tokens.map(toPublicPersonalAccessToken);
+  return tokens.map(toPersonalAccessTokenDto);
 }
 
 export async function revokePersonalAccessToken(userId: string, id: string, context: RequestContext): Promise<boolean> {

@@ -8,6 +8,7 @@ import { getDb } from "../db";
 import type { Session } from "../generated/prisma/client";
 import { recordAuditEvent, type RequestContext } from "./audit";
 import { rememberRevokedSession } from "./revocations";
+import type { SessionDto } from "../shared/schemas";
 
 export type RevocationReason = "sign_out" | "revoked_by_user" | "refresh_reuse" | "password_changed" | "account_disabled";
 
@@ -68,17 +69,6 @@ export async function revokeSession(
   return count > 0;
 }
 
-export interface PublicSession {
-  id: string;
-  browser: string;
-  device: string;
-  ip: string | null;
-  createdAt: string;
-  lastActiveAt: string;
-  expiresAt: string;
-  current: boolean;
-}
-
 function describeUserAgent(userAgent: string | null): { browser: string; device: string } {
   if (!userAgent) return { browser: "Unknown browser", device: "Unknown device" };
   const parsed = new UAParser(userAgent).getResult();
@@ -89,7 +79,7 @@ function describeUserAgent(userAgent: string | null): { browser: string; device:
 }
 
 /** The user's signed-in devices, most recently active first. */
-export async function listUserSessions(userId: string, currentSessionId: string | null, nowMs = Date.now()): Promise<PublicSession[]> {
+export async function listUserSessions(userId: string, currentSessionId: string | null, nowMs = Date.now()): Promise<SessionDto[]> {
   const sessions = await getDb().session.findMany({
     where: { userId, revokedAt: null, idleExpiresAt: { gt: new Date(nowMs) }, absoluteExpiresAt: { gt: new Date(nowMs) } },
     orderBy: { lastUsedAt: "desc" },

@@ -1,5 +1,6 @@
 /** Input schemas shared by the API, the BFF and the browser forms. */
 import { z } from "@hono/zod-openapi";
+import { PAT_SCOPES } from "./scopes";
 
 export const EMAIL_MAX_LENGTH = 254;
 export const NAME_MAX_LENGTH = 100;
@@ -62,8 +63,47 @@ export const noteSchema = z
 
 export const noteListSchema = z.object({ items: z.array(noteSchema), nextCursor: z.string().nullable() }).openapi("NoteList");
 
+/** A signed-in device as its owner sees it. */
+export const sessionSchema = z
+  .object({
+    id: z.string(),
+    browser: z.string(),
+    device: z.string(),
+    ip: z.string().nullable(),
+    createdAt: z.string(),
+    lastActiveAt: z.string(),
+    expiresAt: z.string(),
+    /** The session the caller is signed in with. */
+    current: z.boolean(),
+  })
+  .openapi("Session");
+
+/** A personal access token as listed: never the secret, only its first characters. */
+export const personalAccessTokenSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string(),
+    scopes: z.array(z.enum(PAT_SCOPES)),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+  })
+  .openapi("PersonalAccessToken");
+
+/** A security event. `type` is one of AuditEventType, published as a string so new kinds can be added. */
+export const auditEventSchema = z
+  .object({ id: z.string(), type: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), detail: z.string().nullable(), createdAt: z.string() })
+  .openapi("ActivityEvent");
+
+export const auditEventPageSchema = z.object({ items: z.array(auditEventSchema), nextCursor: z.string().nullable() }).openapi("ActivityPage");
+
 export type PublicUserDto = z.infer<typeof publicUserSchema>;
 export type NoteDto = z.infer<typeof noteSchema>;
 export type NoteListDto = z.infer<typeof noteListSchema>;
 export type NoteInput = z.input<typeof noteInputSchema>;
 export type NoteUpdate = z.input<typeof noteUpdateSchema>;
+export type SessionDto = z.infer<typeof sessionSchema>;
+export type PersonalAccessTokenDto = z.infer<typeof personalAccessTokenSchema>;
+export type AuditEventDto = z.infer<typeof auditEventSchema>;
+export type AuditEventPageDto = z.infer<typeof auditEventPageSchema>;

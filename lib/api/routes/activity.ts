@@ -1,12 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { listAuditEvents } from "../../auth";
+import { auditEventPageSchema } from "../../shared/schemas";
 import { requireScope } from "../middleware/bearer-auth";
 import { bearerSecurity, createRouter, problemResponses } from "../router";
 
 const ACTIVITY_PAGE_MAX = 100;
-const eventSchema = z
-  .object({ id: z.string(), type: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), detail: z.string().nullable(), createdAt: z.string() })
-  .openapi("ActivityEvent");
 
 const list = createRoute({
   method: "get", path: "/activity", tags: ["Activity"], summary: "Your security events, newest first",
@@ -19,7 +17,7 @@ const list = createRoute({
     }),
   },
   responses: {
-    200: { description: "A page of events", content: { "application/json": { schema: z.object({ items: z.array(eventSchema), nextCursor: z.string().nullable() }) } } },
+    200: { description: "A page of events", content: { "application/json": { schema: auditEventPageSchema } } },
     ...problemResponses(400, 401, 403),
   },
 });

@@ -2,21 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { listUserSessions, revokeOtherSessions, revokeUserSession } from "../../auth";
 import { AppError } from "../../shared/errors";
 import { getRequestContext } from "../../shared/request-context";
+import { sessionSchema } from "../../shared/schemas";
 import { requireScope } from "../middleware/bearer-auth";
 import { bearerSecurity, createRouter, problemResponses } from "../router";
 
-const sessionSchema = z
-  .object({
-    id: z.string(),
-    browser: z.string(),
-    device: z.string(),
-    ip: z.string().nullable(),
-    createdAt: z.string(),
-    lastActiveAt: z.string(),
-    expiresAt: z.string(),
-    current: z.boolean(),
-  })
-  .openapi("Session");
 const common = { tags: ["Sessions"], security: bearerSecurity, middleware: requireScope("sessions:manage") };
 
 const list = createRoute({

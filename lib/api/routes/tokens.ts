@@ -2,24 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createPersonalAccessToken, listPersonalAccessTokens, PAT_NAME_MAX_LENGTH, PAT_SCOPES, revokePersonalAccessToken } from "../../auth";
 import { AppError } from "../../shared/errors";
 import { getRequestContext } from "../../shared/request-context";
-import { text } from "../../shared/schemas";
+import { personalAccessTokenSchema, text } from "../../shared/schemas";
 import { requireScope } from "../middleware/bearer-auth";
 import { bearerSecurity, createRouter, problemResponses } from "../router";
 
 const DAY_MS = 86_400_000;
 const MAX_EXPIRY_DAYS = 366;
-
-const tokenSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    prefix: z.string(),
-    scopes: z.array(z.enum(PAT_SCOPES)),
-    createdAt: z.string(),
-    lastUsedAt: z.string().nullable(),
-    expiresAt: z.string().nullable(),
-  })
-  .openapi("PersonalAccessToken");
 
 const createSchema = z
   .strictObject({
@@ -39,13 +27,13 @@ const common = { tags: ["Personal access tokens"], security: bearerSecurity, mid
 
 const list = createRoute({
   ...common, method: "get", path: "/tokens", summary: "Your personal access tokens (never the secret)",
-  responses: { 200: { description: "Tokens", content: { "application/json": { schema: z.object({ items: z.array(tokenSchema) }) } } }, ...problemResponses(401, 403) },
+  responses: { 200: { description: "Tokens", content: { "application/json": { schema: z.object({ items: z.array(personalAccessTokenSchema) }) } } }, ...problemResponses(401, 403) },
 });
 const create = createRoute({
   ...common, method: "post", path: "/tokens", summary: "Create a token; the secret is in this answer only",
   request: { body: { required: true, content: { "application/json": { schema: createSchema } } } },
   responses: {
-    201: { description: "Created", content: { "application/json": { schema: z.object({ token: z.string(), personalAccessToken: tokenSchema }) } } },
+    201: { description: "Created", content: { "application/json": { schema: z.object({ token: z.string(), personalAccessToken: personalAccessTokenSchema }) } } },
     ...problemResponses(400, 401, 403, 413, 415),
   },
 });

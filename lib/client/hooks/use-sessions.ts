@@ -2,19 +2,8 @@
 /** The user's signed-in devices through the BFF: list, sign one out, sign out all the others. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { queryKeys } from "../../shared/query-keys";
+import type { SessionDto } from "../../shared/schemas";
 import { bffFetch } from "../bff-fetch";
-
-export interface SessionDto {
-  id: string;
-  browser: string;
-  device: string;
-  ip: string | null;
-  createdAt: string;
-  lastActiveAt: string;
-  expiresAt: string;
-  /** The session this browser is signed in with. */
-  current: boolean;
-}
 
 export function useSessions() {
   return useQuery({

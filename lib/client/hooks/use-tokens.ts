@@ -6,37 +6,27 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { queryKeys } from "../../shared/query-keys";
+import type { PersonalAccessTokenDto } from "../../shared/schemas";
+import type { PatScope } from "../../shared/scopes";
 import { bffFetch } from "../bff-fetch";
 
-export const TOKEN_SCOPES = ["notes:read", "notes:write", "profile:read"] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
 export const TOKEN_EXPIRY_DAYS = [7, 30, 90] as const;
+/** PAT_NAME_MAX_LENGTH in lib/auth (not imported: lib/auth is server code). */
 export const TOKEN_NAME_MAX_LENGTH = 100;
 
-export interface TokenDto {
-  id: string;
-  name: string;
-  /** The first characters of the token, enough to recognise it; never the secret. */
-  prefix: string;
-  scopes: TokenScope[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
-
 export type TokenExpiry = { expiresInDays: (typeof TOKEN_EXPIRY_DAYS)[number] } | { expiresAt: string } | { neverExpires: true };
-export type TokenInput = { name: string; scopes: TokenScope[] } & TokenExpiry;
+export type TokenInput = { name: string; scopes: PatScope[] } & TokenExpiry;
 
 export interface CreatedToken {
   /** Shown once, then forgotten. */
   token: string;
-  personalAccessToken: TokenDto;
+  personalAccessToken: PersonalAccessTokenDto;
 }
 
 export function useTokens() {
   return useQuery({
     queryKey: queryKeys.tokens,
-    queryFn: () => bffFetch<{ items: TokenDto[] }>("/bff/api/tokens"),
+    queryFn: () => bffFetch<{ items: PersonalAccessTokenDto[] }>("/bff/api/tokens"),
     select: (data) => data.items,
   });
 }

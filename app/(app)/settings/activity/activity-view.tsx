@@ -1,9 +1,11 @@
 "use client";
-import { useActivity, type ActivityEventDto, type ActivityType } from "@/lib/client/hooks/use-activity";
+import { useActivity } from "@/lib/client/hooks/use-activity";
+import type { AuditEventType } from "@/lib/shared/audit-event-types";
+import type { AuditEventDto } from "@/lib/shared/schemas";
 import { errorText } from "../errors";
 import { describeUserAgent, formatDateTime, formatRelative } from "../format";
 
-const LABELS: Record<ActivityType, string> = {
+const LABELS: Record<AuditEventType, string> = {
   sign_in: "Signed in",
   sign_in_failed: "Failed sign-in attempt",
   sign_out: "Signed out",
@@ -32,7 +34,7 @@ function label(type: string): string {
 }
 
 /** The detail worth showing: a token's name, why a session ended. Token ids are not shown. */
-function detailText(event: ActivityEventDto): string | null {
+function detailText(event: AuditEventDto): string | null {
   if (!event.detail) return null;
   switch (event.type) {
     case "pat_created":
@@ -85,7 +87,7 @@ export function ActivityView() {
   );
 }
 
-function ActivityItem({ event }: { event: ActivityEventDto }) {
+function ActivityItem({ event }: { event: AuditEventDto }) {
   const detail = detailText(event);
   const browser = describeUserAgent(event.userAgent);
   const warning = WARNINGS.has(event.type);

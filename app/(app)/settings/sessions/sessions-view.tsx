@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useRef } from "react";
-import { useRevokeOtherSessions, useRevokeSession, useSessions, type SessionDto } from "@/lib/client/hooks/use-sessions";
+import { useRevokeOtherSessions, useRevokeSession, useSessions } from "@/lib/client/hooks/use-sessions";
+import type { SessionDto } from "@/lib/shared/schemas";
 import { errorText } from "../errors";
 import { formatDateTime, formatRelative } from "../format";
 

@@ -1,25 +1,18 @@
 "use client";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import {
-  TOKEN_EXPIRY_DAYS,
-  TOKEN_NAME_MAX_LENGTH,
-  TOKEN_SCOPES,
-  useCreateToken,
-  useRevokeToken,
-  useTokens,
-  type CreatedToken,
-  type TokenDto,
-  type TokenExpiry,
-  type TokenScope,
-} from "@/lib/client/hooks/use-tokens";
+import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH, useCreateToken, useRevokeToken, useTokens, type CreatedToken, type TokenExpiry } from "@/lib/client/hooks/use-tokens";
+import type { PersonalAccessTokenDto } from "@/lib/shared/schemas";
+import type { PatScope } from "@/lib/shared/scopes";
 import { errorText, fieldErrorMap } from "../errors";
 import { formatDate, formatDateTime, formatRelative } from "../format";
 
-const SCOPE_LABELS: Record<TokenScope, string> = {
+/** Every scope a token may carry (the type makes sure none is missing), in the order the form offers them. */
+const SCOPE_LABELS: Record<PatScope, string> = {
   "notes:read": "Read your notes",
   "notes:write": "Create, change and delete your notes",
   "profile:read": "Read your name and email address",
 };
+const TOKEN_SCOPES = Object.keys(SCOPE_LABELS) as PatScope[];
 
 const DAY_MS = 86_400_000;
 /** The API accepts a custom expiry up to a year ahead. */
@@ -329,7 +322,7 @@ function TokenList() {
   );
 }
 
-function TokenItem({ token }: { token: TokenDto }) {
+function TokenItem({ token }: { token: PersonalAccessTokenDto }) {
   const revoke = useRevokeToken();
   const [confirming, setConfirming] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);

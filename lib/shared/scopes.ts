@@ -4,7 +4,8 @@ export const PAT_SCOPES = ["profile:read", "notes:read", "notes:write"] as const
 export const SESSION_ONLY_SCOPES = ["sessions:manage", "tokens:manage"] as const;
 export const SESSION_SCOPE = [...PAT_SCOPES, ...SESSION_ONLY_SCOPES].join(" ");
 
-export type Scope = (typeof PAT_SCOPES)[number] | (typeof SESSION_ONLY_SCOPES)[number];
+export type PatScope = (typeof PAT_SCOPES)[number];
+export type Scope = PatScope | (typeof SESSION_ONLY_SCOPES)[number];
 
 export function hasScope(grantedScope: string, needed: Scope): boolean {
   return grantedScope.split(" ").includes(needed);
