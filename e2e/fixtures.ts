@@ -4,6 +4,7 @@
  * Worker fixtures: `servers` (name → origin of each server in e2e/servers.ts), `bffClient` (the
  * confidential client's id and this run's secret, to call the token endpoint directly).
  * Test fixtures: `account` (a freshly registered user), `tokens` (a password grant for it),
+ * `context` (Playwright's, printing its pages' navigations and BFF answers when a test fails),
  * `apiFor(name)` (a request context whose baseURL is another server; disposed after the test).
  * Users live in this run's fresh database, which is the cleanup.
  * Browser helpers: `signInContext` (a browser context signed in through POST /bff/login),
@@ -114,6 +115,30 @@ type TestFixtures = {
 };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  // When a browser test fails, print where its pages were and what the BFF answered: CI keeps
+  // only the printed output, and "element not found" alone cannot tell a redirect to the login
+  // page from a failed request or a slow render.
+  context: async ({ context }, use, testInfo) => {
+    const startedMs = Date.now();
+    const timeline: string[] = [];
+    const note = (entry: string) => timeline.push(`+${Date.now() - startedMs} ms ${entry}`);
+    context.on("page", (page) =>
+      page.on("framenavigated", (frame) => {
+        if (frame === page.mainFrame()) note(`page at ${frame.url()}`);
+      }),
+    );
+    context.on("response", (response) => {
+      const { pathname } = new URL(response.url());
+      if (pathname.startsWith("/bff/")) note(`${response.request().method()} ${pathname} → ${response.status()}`);
+    });
+    await use(context);
+    if (testInfo.status === testInfo.expectedStatus) return;
+    for (const page of context.pages()) {
+      const alerts = await page.getByRole("alert").allInnerTexts().catch(() => []);
+      note(`at failure: ${page.url()}${alerts.some(Boolean) ? `, alerts: ${alerts.filter(Boolean).join(" | ")}` : ""}`);
+    }
+    console.log(`[${testInfo.title}] browser timeline:\n  ${timeline.join("\n  ")}`);
+  },
   servers: [
     async ({}, use) => {
       const { servers } = getTestRun();

@@ -197,6 +197,29 @@ test.describe("personal access tokens", () => {
       .toBe(401);
   });
 
+  test("a token created while the list is still loading is in the list", async ({ page }) => {
+    // The list's first answer is read from the server before the token exists and held until the
+    // token is created, as on a busy server: the page must fetch the list again, not settle on it.
+    const name = `Created during loading ${Date.now()}`;
+    let listRequested!: () => void;
+    const firstListRequested = new Promise<void>((resolve) => (listRequested = resolve));
+    let holding = true;
+    await page.route("**/bff/api/tokens", async (route) => {
+      if (route.request().method() !== "GET" || !holding) return route.continue();
+      holding = false;
+      const staleList = await route.fetch();
+      listRequested();
+      await page.waitForResponse((response) => response.url().endsWith("/bff/api/tokens") && response.request().method() === "POST");
+      await route.fulfill({ response: staleList });
+    });
+    await page.goto("/settings/tokens");
+    await firstListRequested;
+
+    const token = await createTokenInUi(page, name, ["notes:read"]);
+    const item = page.getByRole("list", { name: "Tokens" }).getByRole("listitem").filter({ has: page.getByRole("heading", { name }) });
+    await expect(item).toContainText(`${token.slice(0, 12)}…`);
+  });
+
   test("the form needs a name and a scope, and a token without expiry needs an explicit confirmation", async ({ page }) => {
     const name = `Never expires ${Date.now()}`;
     await page.goto("/settings/tokens");

@@ -4,6 +4,7 @@ import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from
 import type { NoteDto, NoteInput, NoteListDto, NoteUpdate } from "../../shared/schemas";
 import { queryKeys } from "../../shared/query-keys";
 import { bffFetch } from "../bff-fetch";
+import { useRefetchAfterChange } from "./use-refetch-after-change";
 
 const PAGE_SIZE = 20;
 type NotePages = InfiniteData<NoteListDto, string | null>;
@@ -29,6 +30,7 @@ function useOptimisticNotes<Variables, Result>(
   apply: (data: NotePages | undefined, variables: Variables) => NotePages | undefined,
 ) {
   const queryClient = useQueryClient();
+  const refetch = useRefetchAfterChange(queryKeys.notes);
   return useMutation({
     mutationFn,
     onMutate: async (variables: Variables) => {
@@ -38,7 +40,7 @@ function useOptimisticNotes<Variables, Result>(
       return { previous };
     },
     onError: (_error, _variables, context) => queryClient.setQueryData(queryKeys.notes, context?.previous),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.notes }),
+    onSettled: refetch,
   });
 }
 

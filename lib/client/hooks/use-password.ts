@@ -1,8 +1,9 @@
 "use client";
 /** Changing the password through the BFF; the API signs out every other session of the user. */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { queryKeys } from "../../shared/query-keys";
 import { bffFetch } from "../bff-fetch";
+import { useRefetchAfterChange } from "./use-refetch-after-change";
 
 export interface PasswordChange {
   currentPassword: string;
@@ -10,12 +11,12 @@ export interface PasswordChange {
 }
 
 export function useChangePassword() {
-  const queryClient = useQueryClient();
+  // The other devices are signed out, and the change is in the activity log.
+  const refetch = useRefetchAfterChange(queryKeys.sessions, queryKeys.activity);
   return useMutation({
     mutationFn: (input: PasswordChange) => bffFetch<void>("/bff/api/me/password", { method: "POST", json: input }),
     // The passwords are the mutation's variables: keep them no longer than the form needs them.
     gcTime: 0,
-    onSuccess: () =>
-      Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.sessions }), queryClient.invalidateQueries({ queryKey: queryKeys.activity })]),
+    onSuccess: refetch,
   });
 }

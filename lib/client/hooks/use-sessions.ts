@@ -1,9 +1,10 @@
 "use client";
 /** The user's signed-in devices through the BFF: list, sign one out, sign out all the others. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { queryKeys } from "../../shared/query-keys";
 import type { SessionDto } from "../../shared/schemas";
 import { bffFetch } from "../bff-fetch";
+import { useRefetchAfterChange } from "./use-refetch-after-change";
 
 export function useSessions() {
   return useQuery({
@@ -14,23 +15,20 @@ export function useSessions() {
 }
 
 /** After a revocation the device list and the activity log have both changed. */
-function useInvalidateSessions() {
-  const queryClient = useQueryClient();
-  return () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.sessions }), queryClient.invalidateQueries({ queryKey: queryKeys.activity })]);
-}
+const useRefetchSessions = () => useRefetchAfterChange(queryKeys.sessions, queryKeys.activity);
 
 export function useRevokeSession() {
-  const invalidate = useInvalidateSessions();
+  const refetch = useRefetchSessions();
   return useMutation({
     mutationFn: (id: string) => bffFetch<void>(`/bff/api/sessions/${encodeURIComponent(id)}`, { method: "DELETE" }),
-    onSettled: invalidate,
+    onSettled: refetch,
   });
 }
 
 export function useRevokeOtherSessions() {
-  const invalidate = useInvalidateSessions();
+  const refetch = useRefetchSessions();
   return useMutation({
     mutationFn: () => bffFetch<{ revoked: number }>("/bff/api/sessions?others=true", { method: "DELETE" }),
-    onSettled: invalidate,
+    onSettled: refetch,
   });
 }

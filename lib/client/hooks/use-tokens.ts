@@ -4,11 +4,12 @@
  * result only: it is never written to the query cache, so it is gone once the form is dismissed
  * or the page is left.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { queryKeys } from "../../shared/query-keys";
 import type { PersonalAccessTokenDto } from "../../shared/schemas";
 import type { PatScope } from "../../shared/scopes";
 import { bffFetch } from "../bff-fetch";
+import { useRefetchAfterChange } from "./use-refetch-after-change";
 
 export const TOKEN_EXPIRY_DAYS = [7, 30, 90] as const;
 /** PAT_NAME_MAX_LENGTH in lib/auth (not imported: lib/auth is server code). */
@@ -31,25 +32,20 @@ export function useTokens() {
   });
 }
 
-function useInvalidateTokens() {
-  const queryClient = useQueryClient();
-  return () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.tokens }), queryClient.invalidateQueries({ queryKey: queryKeys.activity })]);
-}
-
 export function useCreateToken() {
-  const invalidate = useInvalidateTokens();
+  const refetch = useRefetchAfterChange(queryKeys.tokens, queryKeys.activity);
   return useMutation({
     mutationFn: (input: TokenInput) => bffFetch<CreatedToken>("/bff/api/tokens", { method: "POST", json: input }),
     // Dropped from the mutation cache as soon as nothing observes it: the secret lives in the view only.
     gcTime: 0,
-    onSettled: invalidate,
+    onSettled: refetch,
   });
 }
 
 export function useRevokeToken() {
-  const invalidate = useInvalidateTokens();
+  const refetch = useRefetchAfterChange(queryKeys.tokens, queryKeys.activity);
   return useMutation({
     mutationFn: (id: string) => bffFetch<void>(`/bff/api/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }),
-    onSettled: invalidate,
+    onSettled: refetch,
   });
 }
