@@ -1,4 +1,4 @@
-/** One sentence for an error from the BFF, for the settings pages. */
+/** One sentence for an error from the BFF, for the signed-in pages. */
 import { AppError } from "@/lib/shared/errors";
 
 export function errorText(error: unknown, notFound?: string): string | null {

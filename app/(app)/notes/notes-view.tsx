@@ -3,14 +3,16 @@ import { useRef, useState, type FormEvent } from "react";
 import { useCreateNote, useDeleteNote, useNotes, useUpdateNote } from "@/lib/client/hooks/use-notes";
 import { AppError } from "@/lib/shared/errors";
 import type { NoteDto } from "@/lib/shared/schemas";
+import { errorText } from "../errors";
+import { QueryStatus } from "../query-status";
 
 const TITLE_MAX = 200;
 const BODY_MAX = 10_000;
 
-function errorText(error: unknown): string | null {
-  if (!error) return null;
-  if (error instanceof AppError) return error.fieldErrors?.[0] ? `${error.fieldErrors[0].path}: ${error.fieldErrors[0].message}` : error.detail ?? error.message;
-  return "Something went wrong. Please try again.";
+/** The note forms have no per-field messages: the first field error names its field. */
+function noteErrorText(error: unknown): string | null {
+  const field = error instanceof AppError ? error.fieldErrors?.[0] : undefined;
+  return field ? `${field.path}: ${field.message}` : errorText(error);
 }
 
 function formValues(form: HTMLFormElement) {
@@ -58,7 +60,7 @@ export function NotesView() {
             <textarea id="new-note-body" name="body" maxLength={BODY_MAX} />
           </div>
           <p role="alert" aria-live="assertive" className={createNote.error ? "alert alert-error" : "visually-hidden"}>
-            {errorText(createNote.error)}
+            {noteErrorText(createNote.error)}
           </p>
           <div>
             <button type="submit" className="button button-primary" disabled={createNote.isPending}>
@@ -70,13 +72,7 @@ export function NotesView() {
 
       <section aria-labelledby="notes-heading">
         <h2 id="notes-heading" className="visually-hidden">All notes</h2>
-        {notes.isPending ? <p className="empty" role="status">Loading your notes…</p> : null}
-        {notes.isError ? (
-          <p className="alert alert-error" role="alert">
-            Your notes could not be loaded. {errorText(notes.error)}{" "}
-            <button type="button" className="button-link" onClick={() => notes.refetch()}>Try again</button>
-          </p>
-        ) : null}
+        <QueryStatus query={notes} what="notes" />
         {notes.isSuccess && items.length === 0 ? <p className="empty">No notes yet. Write your first one above.</p> : null}
         <ul className="notes-list" aria-label="Notes">
           {items.map((note) => (
@@ -100,7 +96,7 @@ function NoteItem({ note }: { note: NoteDto }) {
   const updateNote = useUpdateNote();
   const deleteNote = useDeleteNote();
   const saving = note.id.startsWith("optimistic-");
-  const error = errorText(updateNote.error ?? deleteNote.error);
+  const error = noteErrorText(updateNote.error ?? deleteNote.error);
 
   function onSave(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -2,8 +2,9 @@
 import { useActivity } from "@/lib/client/hooks/use-activity";
 import type { AuditEventType } from "@/lib/shared/audit-event-types";
 import type { AuditEventDto } from "@/lib/shared/schemas";
-import { errorText } from "../errors";
+import { errorText } from "../../errors";
 import { describeUserAgent, formatDateTime, formatRelative } from "../format";
+import { QueryStatus } from "../../query-status";
 
 const LABELS: Record<AuditEventType, string> = {
   sign_in: "Signed in",
@@ -57,13 +58,7 @@ export function ActivityView() {
       <h1>Account activity</h1>
       <p className="muted">Security events on your account, newest first. If something here wasn&apos;t you, change your password.</p>
 
-      {activity.isPending ? <p className="empty" role="status">Loading your activity…</p> : null}
-      {activity.isError ? (
-        <p className="alert alert-error" role="alert">
-          Your activity could not be loaded. {errorText(activity.error)}{" "}
-          <button type="button" className="button-link" onClick={() => activity.refetch()}>Try again</button>
-        </p>
-      ) : null}
+      <QueryStatus query={activity} what="activity" />
       {activity.isSuccess && items.length === 0 ? <p className="empty">No activity yet.</p> : null}
 
       {items.length > 0 ? (

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useChangePassword } from "@/lib/client/hooks/use-password";
 import { Field } from "../../../components/field";
-import { errorText, fieldErrorMap } from "../errors";
+import { errorText, fieldErrorMap } from "../../errors";
 
 type FieldName = "currentPassword" | "newPassword";
 const FIELD_ORDER: FieldName[] = ["currentPassword", "newPassword"];

@@ -2,8 +2,9 @@
 import { useEffect, useRef } from "react";
 import { useRevokeOtherSessions, useRevokeSession, useSessions } from "@/lib/client/hooks/use-sessions";
 import type { SessionDto } from "@/lib/shared/schemas";
-import { errorText } from "../errors";
+import { errorText } from "../../errors";
 import { formatDateTime, formatRelative } from "../format";
+import { QueryStatus } from "../../query-status";
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -30,13 +31,7 @@ export function SessionsView() {
         These browsers and devices are signed in to your account. Sign out any you don&apos;t recognise, then change your password.
       </p>
 
-      {sessions.isPending ? <p className="empty" role="status">Loading your devices…</p> : null}
-      {sessions.isError ? (
-        <p className="alert alert-error" role="alert">
-          Your devices could not be loaded. {errorText(sessions.error)}{" "}
-          <button type="button" className="button-link" onClick={() => sessions.refetch()}>Try again</button>
-        </p>
-      ) : null}
+      <QueryStatus query={sessions} what="devices" />
 
       {sessions.isSuccess ? (
         <>

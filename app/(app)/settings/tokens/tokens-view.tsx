@@ -3,8 +3,9 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { TOKEN_EXPIRY_DAYS, TOKEN_NAME_MAX_LENGTH, useCreateToken, useRevokeToken, useTokens, type CreatedToken, type TokenExpiry } from "@/lib/client/hooks/use-tokens";
 import type { PersonalAccessTokenDto } from "@/lib/shared/schemas";
 import type { PatScope } from "@/lib/shared/scopes";
-import { errorText, fieldErrorMap } from "../errors";
+import { errorText, fieldErrorMap } from "../../errors";
 import { formatDate, formatDateTime, formatRelative } from "../format";
+import { QueryStatus } from "../../query-status";
 
 /** Every scope a token may carry (the type makes sure none is missing), in the order the form offers them. */
 const SCOPE_LABELS: Record<PatScope, string> = {
@@ -303,13 +304,7 @@ function TokenList() {
   return (
     <section className="settings-section" aria-labelledby="tokens-heading">
       <h2 id="tokens-heading">Your tokens</h2>
-      {tokens.isPending ? <p className="empty" role="status">Loading your tokens…</p> : null}
-      {tokens.isError ? (
-        <p className="alert alert-error" role="alert">
-          Your tokens could not be loaded. {errorText(tokens.error)}{" "}
-          <button type="button" className="button-link" onClick={() => tokens.refetch()}>Try again</button>
-        </p>
-      ) : null}
+      <QueryStatus query={tokens} what="tokens" />
       {tokens.isSuccess && items.length === 0 ? <p className="empty">You have no tokens yet. Create one above when a script needs the API.</p> : null}
       {items.length > 0 ? (
         <ul className="settings-list" aria-label="Tokens">
