@@ -1,6 +1,6 @@
 /** Notes, the sample private resource: every query is scoped to its owner. */
 import { getDb } from "./db";
-import { keysetWhere, NEWEST_FIRST, toPage } from "./pagination";
+import { afterCursor, newestFirst, toPage } from "./pagination";
 import type { Note } from "./generated/prisma/client";
 import type { NoteDto } from "./shared/schemas";
 
@@ -17,11 +17,9 @@ export function toNoteDto(note: Note): NoteDto {
 }
 
 export async function listNotes(userId: string, options: { limit: number; cursor?: string }) {
-  const notes = await getDb().note.findMany({
-    where: { userId, ...keysetWhere(options.cursor) },
-    orderBy: NEWEST_FIRST,
-    take: options.limit + 1,
-  });
+  const notes = await getDb().$queryRaw<Note[]>`
+    SELECT "id", "userId", "title", "body", "createdAt", "updatedAt" FROM "Note"
+    WHERE "userId" = ${userId} ${afterCursor(options.cursor)} ${newestFirst(options.limit)}`;
   return toPage(notes, options.limit, toNoteDto);
 }
 

@@ -1,7 +1,12 @@
 /**
  * Keyset pagination, newest first: the cursor is `<createdAtMs>.<id>` of the last item of the
  * previous page. A cursor that does not parse is a 400, never a silent restart at page one.
+ * The lists are read with SQL through Prisma's `$queryRaw` (parameters bound, never spliced):
+ * Prisma 6.19's client engine compiles every `findMany` to a plan in WebAssembly on the event
+ * loop, which cost ~0.3 ms per list here, more than the rest of an API call
+ * (docs/decisions/013-list-queries-in-sql.md).
  */
+import { Prisma } from "./generated/prisma/client";
 import { AppError } from "./shared/errors";
 
 /** Latest instant a cursor may name (year 9999); later dates cannot be stored. */
@@ -12,20 +17,24 @@ interface Keyed {
   createdAt: Date;
 }
 
-export function keysetWhere(cursor: string | undefined) {
-  if (cursor === undefined) return {};
+/** `AND (…)` restricting a newest-first list to the rows after the cursor; empty without one. */
+export function afterCursor(cursor: string | undefined): Prisma.Sql {
+  if (cursor === undefined) return Prisma.empty;
   const match = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(cursor);
   if (!match || Number(match[1]) > MAX_CURSOR_MS) {
     throw new AppError("invalid_request", { errors: [{ path: "cursor", message: "is not a cursor this API returned" }] });
   }
   const createdAt = new Date(Number(match[1]));
   const id = match[2]!;
-  return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
+  return Prisma.sql`AND ("createdAt" < ${createdAt} OR ("createdAt" = ${createdAt} AND "id" < ${id}))`;
 }
 
-export const NEWEST_FIRST = [{ createdAt: "desc" as const }, { id: "desc" as const }];
+/** The ORDER BY and LIMIT of a page read with `afterCursor`: one row more than the page, to tell whether another follows. */
+export function newestFirst(limit: number): Prisma.Sql {
+  return Prisma.sql`ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit + 1}`;
+}
 
-/** Rows fetched with `take: limit + 1` → one page and the cursor of the next, if any. */
+/** Rows read with `newestFirst(limit)` → one page and the cursor of the next, if any. */
 export function toPage<Row extends Keyed, Item>(rows: Row[], limit: number, toItem: (row: Row) => Item) {
   const page = rows.slice(0, limit);
   const last = page.at(-1);

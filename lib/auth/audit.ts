@@ -1,6 +1,7 @@
 /** The activity log: security-relevant events, per user where there is one. */
 import { getDb } from "../db";
-import { keysetWhere, NEWEST_FIRST, toPage } from "../pagination";
+import { afterCursor, newestFirst, toPage } from "../pagination";
+import type { AuditEvent } from "../generated/prisma/client";
 import type { AuditEventType } from "../shared/audit-event-types";
 import type { RequestContext } from "../shared/request-context";
 import type { AuditEventDto } from "../shared/schemas";
@@ -9,11 +10,9 @@ export type { AuditEventType, RequestContext };
 
 /** The user's own events, newest first. */
 export async function listAuditEvents(userId: string, options: { limit: number; cursor?: string }) {
-  const events = await getDb().auditEvent.findMany({
-    where: { userId, ...keysetWhere(options.cursor) },
-    orderBy: NEWEST_FIRST,
-    take: options.limit + 1,
-  });
+  const events = await getDb().$queryRaw<AuditEvent[]>`
+    SELECT "id", "userId", "type", "sessionId", "ip", "userAgent", "detail", "createdAt" FROM "AuditEvent"
+    WHERE "userId" = ${userId} ${afterCursor(options.cursor)} ${newestFirst(options.limit)}`;
   return toPage(
     events,
     options.limit,
