@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { getPublicJwks } from "../auth";
 import { getConfig } from "../config";
 import { API_BASE_PATH } from "./index";
-import { api, BASE, readBody } from "../../test/api";
+import { api, BASE, bearer, jsonRequest, readBody, signIn } from "../../test/api";
 
 describe("the OpenAPI document", () => {
   test("/api/v1/openapi.json is an OpenAPI 3.1 document of the API's routes", async () => {
@@ -45,6 +45,23 @@ describe("every API answer", () => {
     ] as const) {
       const response = await api(path, init as RequestInit);
       expect(response.headers.get("cache-control"), path).toBe("no-store");
+    }
+  });
+
+  test("is never cached when it succeeds either (200, 201, 204)", async () => {
+    const { tokens } = await signIn();
+    const auth = bearer(tokens.access_token);
+    const created = await api(`${BASE}/notes`, jsonRequest("POST", { title: "cache me not" }, auth));
+    expect(created.status).toBe(201);
+    const { note } = await created.json();
+    for (const response of [
+      created,
+      await api(`${BASE}/me`, { headers: auth }),
+      await api(`${BASE}/notes`, { headers: auth }),
+      await api(`${BASE}/notes/${note.id}`, { method: "DELETE", headers: auth }),
+    ]) {
+      expect(response.status, response.url).toBeLessThan(300);
+      expect(response.headers.get("cache-control"), `${response.status} ${response.url}`).toBe("no-store");
     }
   });
 
