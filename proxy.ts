@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE_NAME } from "./lib/bff/cookie-name";
+import { explainRefusedDevelopmentOrigin } from "./lib/bff/csrf";
 import { getConfig } from "./lib/config";
 import { contentSecurityPolicy } from "./lib/security-headers";
 import { AppError, problemResponse } from "./lib/shared/errors";
@@ -29,6 +30,7 @@ export function proxy(request: NextRequest) {
   // origin is refused here with a 403; Next.js itself would fail it with a 500.
   const origin = request.headers.get("origin");
   if (request.method !== "GET" && request.method !== "HEAD" && origin !== null && origin !== appOrigin) {
+    explainRefusedDevelopmentOrigin(origin);
     response = problemResponse(new AppError("csrf_rejected"));
   } else if (isProtected(pathname) && !request.cookies.has(SESSION_COOKIE_NAME)) {
     // Built on the configured origin, never on the Host header.

@@ -19,3 +19,22 @@ export function isAllowedBffRequest(request: Request): boolean {
   if (origin !== null) return origin === getConfig().appOrigin;
   return fetchSite === "same-origin";
 }
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const globalForCsrf = globalThis as unknown as { keyholeExplainedOrigins?: Set<string> };
+
+/**
+ * Outside production, says in the server log why requests from a loopback origin other than
+ * APP_ORIGIN (http://127.0.0.1:3000 for http://localhost:3000, or another port) are refused: the
+ * browser only shows "did not come from this site". Once per origin; never in production, where a
+ * foreign origin is an attack, not a typo.
+ */
+export function explainRefusedDevelopmentOrigin(origin: string | null): void {
+  const { isProduction, appOrigin } = getConfig();
+  if (isProduction || origin === null || origin === appOrigin || !URL.canParse(origin)) return;
+  if (!LOOPBACK_HOSTS.has(new URL(origin).hostname)) return;
+  const explained = (globalForCsrf.keyholeExplainedOrigins ??= new Set());
+  if (explained.has(origin)) return;
+  explained.add(origin);
+  console.warn(`Keyhole: refused a request from ${origin} because APP_ORIGIN is ${appOrigin}. Open the app at ${appOrigin}, or set APP_ORIGIN=${origin}.`);
+}

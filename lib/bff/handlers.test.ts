@@ -89,6 +89,24 @@ describe("POST /bff/login", () => {
     expect(sessionCookieOf(response)).toBeNull();
   });
 
+  it("outside production, says once in the server log that a loopback origin other than APP_ORIGIN is why a request was refused", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const attempt = (origin: string) =>
+        handleLogin(request("/bff/login", { method: "POST", headers: { origin, "x-csrf": "1" }, json: { email: user.email, password: user.password } }));
+      expect((await attempt("http://127.0.0.1:3000")).status).toBe(403);
+      expect((await attempt("http://127.0.0.1:3000")).status).toBe(403);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toContain(`APP_ORIGIN is ${ORIGIN}`);
+      expect(warn.mock.calls[0]![0]).toContain("APP_ORIGIN=http://127.0.0.1:3000");
+      // A foreign site is an attack, not a typo: nothing to explain.
+      expect((await attempt("https://evil.example")).status).toBe(403);
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it("accepts a request without Origin when Sec-Fetch-Site says same-origin", async () => {
     const response = await handleLogin(
       request("/bff/login", { method: "POST", headers: { "x-csrf": "1", "sec-fetch-site": "same-origin" }, json: { email: user.email, password: user.password } }),

@@ -8,7 +8,7 @@ import { AppError, problemResponse } from "../shared/errors";
 import { getRequestContext, type RequestContext } from "../shared/request-context";
 import { credentialsSchema, registrationSchema } from "../shared/schemas";
 import { readJson } from "./body";
-import { isAllowedBffRequest } from "./csrf";
+import { explainRefusedDevelopmentOrigin, isAllowedBffRequest } from "./csrf";
 import { forwardToApi } from "./proxy";
 import { ensureFreshSession } from "./refresh";
 import {
@@ -31,7 +31,10 @@ type Handler = (request: Request, context: RequestContext) => Promise<Response>;
 function bffEndpoint(handler: Handler) {
   return async (request: Request): Promise<Response> => {
     try {
-      if (!isAllowedBffRequest(request)) throw new AppError("csrf_rejected");
+      if (!isAllowedBffRequest(request)) {
+        explainRefusedDevelopmentOrigin(request.headers.get("origin"));
+        throw new AppError("csrf_rejected");
+      }
       return await handler(request, getRequestContext(request.headers));
     } catch (error) {
       if (error instanceof AppError) return withSessionEnded(problemResponse(error), error.code === "unauthenticated");
