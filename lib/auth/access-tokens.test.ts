@@ -114,11 +114,12 @@ describe("verified-token cache", () => {
 
   test("a remembered token is refused once its session is revoked, and an altered copy never verifies", async () => {
     const nowMs = Date.now();
-    const { accessToken } = await newToken(`cache-test-${crypto.randomUUID()}`, nowMs);
+    const { tokens: own } = await signIn();
+    const { accessToken } = await newToken(decodeJwt(own.access_token).sid as string, nowMs);
     expect(await validateAccessToken(accessToken, nowMs)).not.toBeNull();
     const altered = `${accessToken.slice(0, -2)}${accessToken.endsWith("AA") ? "BB" : "AA"}`;
     expect(await validateAccessToken(altered, nowMs)).toBeNull();
-    rememberRevokedSession(decodeJwt(accessToken).sid as string, nowMs);
+    rememberRevokedSession(decodeJwt(accessToken).sid as string);
     expect(await validateAccessToken(accessToken, nowMs)).toBeNull();
   });
 });

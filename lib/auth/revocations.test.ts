@@ -2,11 +2,20 @@ import { decodeJwt } from "jose";
 import { describe, expect, test } from "vitest";
 import { getDb } from "../db";
 import { validateAccessToken } from "./access-tokens";
-import { isSessionRevoked, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
+import { CONFIRMATION_MAX_AGE_MS, isSessionRevoked, recordRevocation, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
 import { revokeSession } from "./sessions";
 import { getMe, signIn } from "../../test/api";
 
 const sessionOf = (accessToken: string) => decodeJwt(accessToken).sid as string;
+
+/** What revokeSession does on another instance: the row and the sequence entry, nothing in this process's memory. */
+async function revokeElsewhere(sessionId: string, nowMs: number) {
+  const db = getDb();
+  await db.$transaction([
+    db.session.update({ where: { id: sessionId }, data: { revokedAt: new Date(nowMs), revokedReason: "sign_out" } }),
+    recordRevocation(sessionId, nowMs),
+  ]);
+}
 
 describe("revocation propagation", () => {
   test("a revocation by this process takes effect at once", async () => {
@@ -23,8 +32,7 @@ describe("revocation propagation", () => {
     const sessionId = sessionOf(tokens.access_token);
     const start = Date.now();
     expect(await isSessionRevoked(sessionId, start)).toBe(false);
-    // Another instance writes the revocation to the shared database.
-    await getDb().session.update({ where: { id: sessionId }, data: { revokedAt: new Date(start), revokedReason: "sign_out" } });
+    await revokeElsewhere(sessionId, start);
     // Within the interval the cached set may still be stale; after it, it must not be.
     const afterInterval = start + REVOCATION_POLL_INTERVAL_MS + 1;
     expect(await isSessionRevoked(sessionId, afterInterval)).toBe(true);
@@ -36,10 +44,38 @@ describe("revocation propagation", () => {
     const sessionId = sessionOf(tokens.access_token);
     const start = Date.now() + 10_000;
     expect(await isSessionRevoked(sessionId, start)).toBe(false);
-    await getDb().session.update({ where: { id: sessionId }, data: { revokedAt: new Date(start), revokedReason: "sign_out" } });
+    await revokeElsewhere(sessionId, start);
     // Inside the interval the answer comes from memory (no query): still the old answer.
     expect(await isSessionRevoked(sessionId, start + REVOCATION_POLL_INTERVAL_MS - 1)).toBe(false);
     expect(await isSessionRevoked(sessionId, start + REVOCATION_POLL_INTERVAL_MS)).toBe(true);
+  });
+
+  test("a revocation is never forgotten, however much later the session is presented", async () => {
+    const { tokens } = await signIn();
+    const sessionId = sessionOf(tokens.access_token);
+    const start = Date.now();
+    expect(await isSessionRevoked(sessionId, start)).toBe(false);
+    await revokeElsewhere(sessionId, start);
+    expect(await isSessionRevoked(sessionId, start + REVOCATION_POLL_INTERVAL_MS)).toBe(true);
+    // Days later, on this instance and on one that never saw the revocation poll.
+    expect(await isSessionRevoked(sessionId, start + 3 * 86_400_000)).toBe(true);
+    delete (globalThis as { keyholeRevocations?: unknown }).keyholeRevocations;
+    expect(await isSessionRevoked(sessionId, start + 3 * 86_400_000)).toBe(true);
+  });
+
+  test("a revocation whose sequence entry was missed is still seen once the confirmation is old", async () => {
+    const { tokens } = await signIn();
+    const sessionId = sessionOf(tokens.access_token);
+    const start = Date.now() + 20_000;
+    expect(await isSessionRevoked(sessionId, start)).toBe(false);
+    // Only the row, no sequence entry: no poll can see it.
+    await getDb().session.update({ where: { id: sessionId }, data: { revokedAt: new Date(start), revokedReason: "sign_out" } });
+    expect(await isSessionRevoked(sessionId, start + REVOCATION_POLL_INTERVAL_MS)).toBe(false);
+    expect(await isSessionRevoked(sessionId, start + CONFIRMATION_MAX_AGE_MS + 1)).toBe(true);
+  });
+
+  test("an unknown session is refused", async () => {
+    expect(await isSessionRevoked(crypto.randomUUID())).toBe(true);
   });
 
   test("revoking a session records an audit event", async () => {

@@ -1,66 +1,138 @@
 /**
- * Which sessions were revoked recently, known to every instance within about a second without a
- * database query per request: each process keeps the ids of sessions revoked during the last
- * access-token lifetime and refreshes that set with one indexed query at most once a second.
- * Revocations made by this process take effect here at once.
+ * Whether a session is still active, for every cookie read and every access token, without a
+ * database query per request and without ever forgetting a revocation.
+ * - `confirmed`: sessions this process has read as active from the database, each for at most
+ *   CONFIRMATION_MAX_AGE_MS. A repeat request is answered from here.
+ * - `ended`: sessions known to be revoked or expired. Ending is permanent, so this is only a cache:
+ *   an entry evicted from it is read again from the database, which still says so.
+ * - A miss (a session this process has not seen, or a confirmation that is too old) reads the
+ *   session row: one indexed query. So an instance started after a revocation refuses it too.
+ * - Every revocation appends a row to SessionRevocation. Each process polls `seq > cursor` at most
+ *   once per REVOCATION_POLL_INTERVAL_MS and evicts those sessions: a monotonic sequence, never the
+ *   wall clock, so a late commit or a skewed clock cannot skip one. On SQLite the sequence follows
+ *   commit order; the confirmation age bounds what any missed row could cost.
  * Decision record: docs/decisions/003-revocation-propagation.md
  */
-import { getConfig } from "../config";
+import { LRUCache } from "lru-cache";
 import { getDb } from "../db";
 
-/** How stale the set may get before a request waits for a refresh. */
+/** How stale this process's view of revocations may get before a request waits for a poll. */
 export const REVOCATION_POLL_INTERVAL_MS = 1000;
-/** Re-read a little before the last cursor so a revocation committed mid-poll is not missed. */
-const POLL_OVERLAP_MS = 2000;
-/** After this an access token of the session has expired anyway (its TTL plus clock skew). */
-const forgetAfterMs = () => (getConfig().accessTokenTtlSeconds + 30) * 1000;
+/** A confirmed session is read again after this, whatever the poll says. */
+export const CONFIRMATION_MAX_AGE_MS = 30_000;
+const POLL_BATCH_SIZE = 1000;
+const CACHE_MAX_ENTRIES = 50_000;
+
+interface Confirmation {
+  confirmedAtMs: number;
+  /** When the session stops being active anyway (its idle or absolute expiry). */
+  endsAtMs: number;
+}
 
 interface RevocationState {
-  /** session id → when the entry may be forgotten (ms). */
-  revoked: Map<string, number>;
+  confirmed: LRUCache<string, Confirmation>;
+  ended: LRUCache<string, true>;
+  /** The highest SessionRevocation.seq applied here; null until the first poll. */
+  cursor: number | null;
   polledAtMs: number;
-  cursorMs: number | null;
   inFlight: Promise<void> | null;
 }
 
 const globalForRevocations = globalThis as unknown as { keyholeRevocations?: RevocationState };
 
 function getState(): RevocationState {
-  globalForRevocations.keyholeRevocations ??= { revoked: new Map(), polledAtMs: 0, cursorMs: null, inFlight: null };
+  globalForRevocations.keyholeRevocations ??= {
+    confirmed: new LRUCache({ max: CACHE_MAX_ENTRIES }),
+    ended: new LRUCache({ max: CACHE_MAX_ENTRIES }),
+    cursor: null,
+    polledAtMs: Number.NEGATIVE_INFINITY,
+    inFlight: null,
+  };
   return globalForRevocations.keyholeRevocations;
 }
 
-async function poll(nowMs: number): Promise<void> {
-  const state = getState();
-  const since = state.cursorMs === null ? nowMs - forgetAfterMs() : state.cursorMs - POLL_OVERLAP_MS;
-  const rows = await getDb().session.findMany({
-    where: { revokedAt: { gte: new Date(since) } },
-    select: { id: true, revokedAt: true },
-  });
-  for (const row of rows) state.revoked.set(row.id, row.revokedAt!.getTime() + forgetAfterMs());
-  for (const [id, forgetAtMs] of state.revoked) if (forgetAtMs < nowMs) state.revoked.delete(id);
-  state.cursorMs = nowMs;
-  state.polledAtMs = nowMs;
+async function poll(state: RevocationState): Promise<void> {
+  const db = getDb();
+  if (state.cursor === null) {
+    // Nothing is cached yet, so nothing needs evicting: start after the newest revocation.
+    const { _max } = await db.sessionRevocation.aggregate({ _max: { seq: true } });
+    state.cursor = _max.seq ?? 0;
+    return;
+  }
+  for (;;) {
+    const rows = await db.sessionRevocation.findMany({
+      where: { seq: { gt: state.cursor } },
+      orderBy: { seq: "asc" },
+      take: POLL_BATCH_SIZE,
+      select: { seq: true, sessionId: true },
+    });
+    for (const row of rows) markEnded(state, row.sessionId);
+    if (rows.length > 0) state.cursor = rows.at(-1)!.seq;
+    if (rows.length < POLL_BATCH_SIZE) return;
+  }
 }
 
-/** Brings the set up to date if it is older than the poll interval (one query in flight at most). */
+function markEnded(state: RevocationState, sessionId: string): void {
+  state.confirmed.delete(sessionId);
+  state.ended.set(sessionId, true);
+}
+
+/** Applies revocations made elsewhere if the last poll is older than the interval (one query in flight at most). */
 export async function refreshRevocations(nowMs = Date.now()): Promise<void> {
   const state = getState();
   const sinceLastPollMs = nowMs - state.polledAtMs;
   // A clock that stepped backwards (sinceLastPollMs < 0) must not pause polling.
   if (sinceLastPollMs >= 0 && sinceLastPollMs < REVOCATION_POLL_INTERVAL_MS) return;
-  state.inFlight ??= poll(nowMs).finally(() => {
-    state.inFlight = null;
-  });
+  state.inFlight ??= poll(state)
+    .then(() => {
+      state.polledAtMs = nowMs;
+    })
+    .finally(() => {
+      state.inFlight = null;
+    });
   await state.inFlight;
 }
 
+async function confirmSession(state: RevocationState, sessionId: string, nowMs: number): Promise<boolean> {
+  const row = await getDb().session.findUnique({
+    where: { id: sessionId },
+    select: { revokedAt: true, idleExpiresAt: true, absoluteExpiresAt: true },
+  });
+  const endsAtMs = row ? Math.min(row.idleExpiresAt.getTime(), row.absoluteExpiresAt.getTime()) : 0;
+  // A poll that ran while the row was being read may have just ended it.
+  if (state.ended.has(sessionId)) return false;
+  if (!row || row.revokedAt !== null || endsAtMs <= nowMs) {
+    markEnded(state, sessionId);
+    return false;
+  }
+  state.confirmed.set(sessionId, { confirmedAtMs: nowMs, endsAtMs });
+  return true;
+}
+
+/**
+ * True unless the session is active: revoked, expired and unknown sessions are all "revoked".
+ * Answered from memory for a session confirmed within the last CONFIRMATION_MAX_AGE_MS.
+ */
 export async function isSessionRevoked(sessionId: string, nowMs = Date.now()): Promise<boolean> {
+  const state = getState();
   await refreshRevocations(nowMs);
-  return getState().revoked.has(sessionId);
+  if (state.ended.has(sessionId)) return true;
+  const confirmation = state.confirmed.get(sessionId);
+  const ageMs = confirmation ? nowMs - confirmation.confirmedAtMs : -1;
+  // A clock that stepped backwards (ageMs < 0) confirms again.
+  if (confirmation && ageMs >= 0 && ageMs < CONFIRMATION_MAX_AGE_MS) return confirmation.endsAtMs <= nowMs;
+  return !(await confirmSession(state, sessionId, nowMs));
+}
+
+/**
+ * Appends the revocation to the sequence other instances poll, as part of the caller's
+ * transaction. Pass the result to `db.$transaction([...])` next to the session update.
+ */
+export function recordRevocation(sessionId: string, nowMs: number) {
+  return getDb().sessionRevocation.create({ data: { sessionId, revokedAt: new Date(nowMs) } });
 }
 
 /** Records a revocation made by this process so it takes effect here immediately. */
-export function rememberRevokedSession(sessionId: string, nowMs = Date.now()): void {
-  getState().revoked.set(sessionId, nowMs + forgetAfterMs());
+export function rememberRevokedSession(sessionId: string): void {
+  markEnded(getState(), sessionId);
 }

@@ -7,7 +7,7 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import type { Session } from "../generated/prisma/client";
 import { recordAuditEvent, type RequestContext } from "./audit";
-import { rememberRevokedSession } from "./revocations";
+import { recordRevocation, rememberRevokedSession } from "./revocations";
 import type { SessionDto } from "../shared/schemas";
 
 export type RevocationReason = "sign_out" | "revoked_by_user" | "refresh_reuse" | "password_changed" | "account_disabled";
@@ -50,11 +50,12 @@ export async function revokeSession(
 ): Promise<boolean> {
   const nowMs = options.nowMs ?? Date.now();
   const db = getDb();
-  const { count } = await db.session.updateMany({
-    where: { id: sessionId, revokedAt: null },
-    data: { revokedAt: new Date(nowMs), revokedReason: reason },
-  });
-  rememberRevokedSession(sessionId, nowMs);
+  // The sequence row is written even when the session was already revoked: a duplicate is harmless.
+  const [{ count }] = await db.$transaction([
+    db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(nowMs), revokedReason: reason } }),
+    recordRevocation(sessionId, nowMs),
+  ]);
+  rememberRevokedSession(sessionId);
   if (count > 0) {
     const session = await db.session.findUnique({ where: { id: sessionId }, select: { userId: true } });
     await recordAuditEvent({

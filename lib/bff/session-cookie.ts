@@ -70,7 +70,8 @@ export async function readSessionCookie(cookieValue: string | undefined, nowMs =
     if (session && session.expiresAtMs > nowMs) cache.set(cookieValue, session, { ttl: session.expiresAtMs - nowMs });
   }
   if (!session || session.expiresAtMs <= nowMs || session.idleExpiresAtMs <= nowMs) return null;
-  if (await isSessionRevoked(session.sessionId, nowMs)) {
+  // Sessions of an external API (API_BASE_URL) are not in our database: its 401 ends them instead.
+  if (getConfig().apiBaseUrl === null && (await isSessionRevoked(session.sessionId, nowMs))) {
     cache.delete(cookieValue);
     return null;
   }

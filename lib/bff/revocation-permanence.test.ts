@@ -1,0 +1,91 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  // A short access-token lifetime: the old in-memory revocation list forgot a session after it.
+  process.env.ACCESS_TOKEN_TTL = "2";
+});
+
+import { registerUser, type TestUser } from "../../test/api";
+import { disableUser, revokeOtherSessions } from "../auth";
+import { SESSION_COOKIE_NAME } from "./cookie-name";
+import { handleApiProxy, handleLogin, handleLogout, handleSession } from "./handlers";
+
+const ORIGIN = "http://localhost:3000";
+const SAME_ORIGIN = { origin: ORIGIN, "x-csrf": "1", "content-type": "application/json" };
+/** Longer than the access-token lifetime plus every grace the old code allowed (TTL + 30 s). */
+const LATER_MS = 5 * 60_000;
+
+async function signIn(user: TestUser): Promise<string> {
+  const response = await handleLogin(
+    new Request(`${ORIGIN}/bff/login`, { method: "POST", headers: SAME_ORIGIN, body: JSON.stringify({ email: user.email, password: user.password }) }),
+  );
+  expect(response.status).toBe(200);
+  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SESSION_COOKIE_NAME}=`))!;
+  return header.split(";")[0]!.slice(SESSION_COOKIE_NAME.length + 1);
+}
+
+const withCookie = (cookie: string) => ({ cookie: `${SESSION_COOKIE_NAME}=${cookie}` });
+const sessionStatus = async (cookie: string) =>
+  (await handleSession(new Request(`${ORIGIN}/bff/session?extend=false`, { headers: withCookie(cookie) }))).status;
+const notesStatus = async (cookie: string) => (await handleApiProxy(new Request(`${ORIGIN}/bff/api/notes`, { headers: withCookie(cookie) }))).status;
+
+/** What a process started now knows: nothing in memory (the caches live on globalThis). */
+function restartInstance() {
+  const state = globalThis as unknown as Record<string, unknown>;
+  for (const key of ["keyholeRevocations", "keyholeSessionCache", "keyholeRefreshes", "keyholeVerifiedTokens"]) delete state[key];
+}
+
+let user: TestUser;
+beforeAll(async () => {
+  user = await registerUser({ name: "Revocation Tester" });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("a revoked session stays revoked", () => {
+  it("a signed-out cookie is still refused long after the access token's lifetime", async () => {
+    const cookie = await signIn(user);
+    expect(await sessionStatus(cookie)).toBe(200);
+    const logout = await handleLogout(new Request(`${ORIGIN}/bff/logout`, { method: "POST", headers: { ...SAME_ORIGIN, ...withCookie(cookie) } }));
+    expect(logout.status).toBe(204);
+    expect(await sessionStatus(cookie)).toBe(401);
+
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + LATER_MS });
+    expect(await sessionStatus(cookie)).toBe(401);
+    expect(await notesStatus(cookie)).toBe(401);
+  });
+
+  it("an instance started after the revocation refuses the cookie", async () => {
+    const cookie = await signIn(user);
+    expect(await sessionStatus(cookie)).toBe(200);
+    await handleLogout(new Request(`${ORIGIN}/bff/logout`, { method: "POST", headers: { ...SAME_ORIGIN, ...withCookie(cookie) } }));
+
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + LATER_MS });
+    restartInstance();
+    expect(await sessionStatus(cookie)).toBe(401);
+    expect(await notesStatus(cookie)).toBe(401);
+  });
+
+  it("a session signed out from another device stays refused after a restart", async () => {
+    const other = await registerUser({ name: "Other Devices" });
+    const cookie = await signIn(other);
+    expect(await sessionStatus(cookie)).toBe(200);
+    await revokeOtherSessions(other.id, null, "revoked_by_user", { ip: null, userAgent: null });
+
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + LATER_MS });
+    expect(await sessionStatus(cookie)).toBe(401);
+    restartInstance();
+    expect(await sessionStatus(cookie)).toBe(401);
+  });
+
+  it("a disabled account's cookie stays refused", async () => {
+    const disabled = await registerUser({ name: "Soon Disabled" });
+    const cookie = await signIn(disabled);
+    expect(await disableUser(disabled.email, { ip: null, userAgent: null })).toBe(true);
+    expect(await sessionStatus(cookie)).toBe(401);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + LATER_MS });
+    restartInstance();
+    expect(await sessionStatus(cookie)).toBe(401);
+  });
+});
