@@ -32,7 +32,9 @@ export function bearerChallenge(error: AppError, options: { tokenPresented: bool
 export function oauthErrorResponse(c: Context, error: AppError): Response {
   const oauthCode = ["invalid_grant", "invalid_client", "unsupported_grant_type", "rate_limited"].includes(error.code)
     ? error.code
-    : error.status >= 500
+    : error.code === "overloaded"
+      ? "temporarily_unavailable"
+      : error.status >= 500
       ? "server_error"
       : "invalid_request";
   const headers: Record<string, string> = { "Cache-Control": "no-store", Pragma: "no-cache" };

@@ -9,10 +9,10 @@ import { createAccessToken } from "./access-tokens";
 import { recordAuditEvent, type RequestContext } from "./audit";
 import { safeEqual } from "./crypto";
 import { verifyPassword } from "./passwords";
-import { clearSignInFailures, consumeRefresh, recordSignInFailure, requireSignInAllowed } from "./rate-limits";
+import { checkPasswordAttempt, consumeRefresh } from "./rate-limits";
 import { findSessionByRefreshToken, generateRefreshToken, rotateRefreshToken, storeRefreshToken } from "./refresh-tokens";
 import { SESSION_SCOPE } from "../shared/scopes";
-import { createSession, revokeSession } from "./sessions";
+import { createSessionForCredentials, revokeSession } from "./sessions";
 import { getDb } from "../db";
 import { findUserByEmail, findUserById, normalizeEmail } from "./users";
 
@@ -79,16 +79,20 @@ export async function exchangePasswordGrant(input: {
   nowMs: number;
 }): Promise<TokenSet> {
   const email = normalizeEmail(input.email);
-  await requireSignInAllowed(email, input.context, () => hasSignedInFrom(email, input.context.ip));
   const user = await findUserByEmail(email);
-  const passwordMatches = await verifyPassword(input.password, user?.passwordHash ?? null);
-  if (!user || !passwordMatches || user.disabledAt) {
-    await recordSignInFailure(email, input.context);
+  const passwordMatches = await checkPasswordAttempt(email, input.context, {
+    isKnownNetwork: () => hasSignedInFrom(user, input.context.ip),
+    verify: () => verifyPassword(input.password, user?.passwordHash ?? null),
+  });
+  // A session only for the credentials just verified: none if the password changed or the account
+  // was disabled while bcrypt ran.
+  const session = user && passwordMatches && !user.disabledAt
+    ? await createSessionForCredentials({ user, clientId: input.clientId, context: input.context, nowMs: input.nowMs })
+    : null;
+  if (!user || !session) {
     await recordAuditEvent({ type: "sign_in_failed", userId: user?.id, context: input.context, nowMs: input.nowMs });
     throw new AppError("invalid_grant");
   }
-  await clearSignInFailures(email, input.context);
-  const session = await createSession({ userId: user.id, clientId: input.clientId, context: input.context, nowMs: input.nowMs });
   const refreshToken = generateRefreshToken();
   await storeRefreshToken(session.id, refreshToken, input.nowMs);
   await recordAuditEvent({ type: "sign_in", userId: user.id, sessionId: session.id, context: input.context, nowMs: input.nowMs });
@@ -128,10 +132,8 @@ export async function exchangeRefreshGrant(input: {
 }
 
 /** Whether the account's owner has signed in from this IP before (exempts it from the account-wide limit). */
-async function hasSignedInFrom(email: string, ip: string | null): Promise<boolean> {
-  if (!ip) return false;
-  const user = await findUserByEmail(email);
-  if (!user) return false;
+async function hasSignedInFrom(user: { id: string } | null, ip: string | null): Promise<boolean> {
+  if (!ip || !user) return false;
   return (await getDb().session.findFirst({ where: { userId: user.id, ip }, select: { id: true } })) !== null;
 }
 

@@ -14,11 +14,18 @@ import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
 import { getConfig } from "../config";
+import { AppError } from "../shared/errors";
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_BYTES = 72;
 /** zxcvbn score 0–4; 3 is "safely unguessable: moderate protection from offline slow-hash attacks". */
 const MIN_ZXCVBN_SCORE = 3;
+/**
+ * Hashes waiting for a thread, per thread: about 4 s of work at cost 12. Past it a sign-in is
+ * answered 503 at once instead of waiting behind a storm (and holding its request open).
+ */
+const HASHING_QUEUE_PER_THREAD = 16;
+const OVERLOADED_RETRY_AFTER_SECONDS = 2;
 
 type PasswordTask =
   | { op: "hash"; password: string; cost: number }
@@ -36,10 +43,11 @@ const globalForPasswords = globalThis as unknown as {
 function getPools(): { hashing: PasswordPool; strength: PasswordPool } {
   // Resolved from the project root at run time: the worker must not be bundled.
   const filename = path.join(process.cwd(), "lib", "auth", "password-worker.mjs");
+  const hashingThreads = Math.max(1, os.availableParallelism() - 1);
   globalForPasswords.keyholePasswordPools ??= {
     // bcrypt, on every sign-in: one thread kept warm, and one core always left to the event loop
     // (on 2 cores, two hashing threads pushed its delay p99 past 20 ms during a login storm).
-    hashing: new Piscina({ filename, minThreads: 1, maxThreads: Math.max(1, os.availableParallelism() - 1), idleTimeout: 60_000 }),
+    hashing: new Piscina({ filename, minThreads: 1, maxThreads: hashingThreads, maxQueue: hashingThreads * HASHING_QUEUE_PER_THREAD, idleTimeout: 60_000 }),
     strength: new Piscina({ filename, minThreads: 0, maxThreads: 1, idleTimeout: 15_000 }),
   };
   return globalForPasswords.keyholePasswordPools;
@@ -59,9 +67,16 @@ export async function findPasswordProblem(password: string, userInputs: string[]
   return score < MIN_ZXCVBN_SCORE ? `This password is too easy to guess.${hint ? ` ${hint}` : ""}` : null;
 }
 
+/** Runs a bcrypt task; a full queue is `overloaded` (503 with Retry-After), never an unbounded wait. */
+async function runHashing(task: PasswordTask): Promise<PasswordTaskResult> {
+  const pool = getPools().hashing;
+  if (pool.queueSize >= pool.options.maxQueue) throw new AppError("overloaded", { retryAfterSeconds: OVERLOADED_RETRY_AFTER_SECONDS });
+  return pool.run(task);
+}
+
 export async function hashPassword(password: string): Promise<string> {
   if (passwordByteLength(password) > PASSWORD_MAX_BYTES) throw new TypeError("password longer than 72 bytes");
-  return (await getPools().hashing.run({ op: "hash", password, cost: getConfig().bcryptCost })) as string;
+  return (await runHashing({ op: "hash", password, cost: getConfig().bcryptCost })) as string;
 }
 
 /**
@@ -73,7 +88,7 @@ export async function verifyPassword(password: string, hash: string | null): Pro
   const target = hash ?? (await globalForPasswords.keyholeDummyHash);
   // Over-long input still pays for a compare, so its timing matches a wrong password.
   const candidate = passwordByteLength(password) > PASSWORD_MAX_BYTES ? "" : password;
-  const matches = (await getPools().hashing.run({ op: "compare", password: candidate, hash: target })) as boolean;
+  const matches = (await runHashing({ op: "compare", password: candidate, hash: target })) as boolean;
   return matches && hash !== null && candidate === password;
 }
 

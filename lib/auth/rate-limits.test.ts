@@ -62,6 +62,44 @@ describe("sign-in rate limits", () => {
   });
 });
 
+describe("sign-in limits under a parallel burst", () => {
+  it("evaluates no more wrong passwords than the limit allows when 40 arrive at once", async () => {
+    const user = await registerUser();
+    const responses = await Promise.all(Array.from({ length: 40 }, () => passwordGrant(user.email, "wrong-password-guess", "203.0.113.30")));
+    const statuses = responses.map((response) => response.status);
+    const evaluated = statuses.filter((status) => status === 400).length;
+    expect(evaluated).toBeGreaterThan(0);
+    expect(evaluated).toBeLessThanOrEqual(RATE_LIMITS.signInFailuresPerAccountAndIp.points);
+    expect(statuses.filter((status) => status === 429).length).toBe(40 - evaluated);
+    // The limit holds for the right password too.
+    expect((await passwordGrant(user.email, user.password, "203.0.113.30")).status).toBe(429);
+  });
+
+  it("forgives a successful sign-in: a user who types the right password does not use up the limit", async () => {
+    const user = await registerUser();
+    const ip = "203.0.113.31";
+    for (let attempt = 0; attempt < RATE_LIMITS.signInFailuresPerAccountAndIp.points + 5; attempt++) {
+      expect((await passwordGrant(user.email, user.password, ip)).status).toBe(200);
+    }
+  });
+
+  it("limits an IPv6 client per /64, an IPv4 client per address", async () => {
+    const user = await registerUser();
+    for (let attempt = 0; attempt < RATE_LIMITS.signInFailuresPerAccountAndIp.points; attempt++) {
+      // Every guess from another address of the same /64, as one attacker holding it would.
+      expect((await passwordGrant(user.email, "wrong-password-guess", `2001:db8:aa:bb::${attempt + 1}`)).status).toBe(400);
+    }
+    expect((await passwordGrant(user.email, user.password, "2001:db8:aa:bb:ffff::1")).status).toBe(429);
+    expect((await passwordGrant(user.email, user.password, "2001:db8:aa:cc::1")).status).toBe(200);
+
+    const other = await registerUser();
+    for (let attempt = 0; attempt < RATE_LIMITS.signInFailuresPerAccountAndIp.points; attempt++) {
+      await passwordGrant(other.email, "wrong-password-guess", "198.51.100.40");
+    }
+    expect((await passwordGrant(other.email, other.password, "198.51.100.41")).status).toBe(200);
+  });
+});
+
 describe("registration rate limit", () => {
   it("refuses registrations past the per-IP limit with 429 problem+json", async () => {
     const headers = { authorization: clientAuthorization(), "keyhole-client-ip": "203.0.113.50" };

@@ -6,8 +6,13 @@
  *   limit does not apply from a network the owner has signed in from before, so a flood from
  *   elsewhere cannot lock the owner out; every window recovers by itself.
  * - Registrations per IP; refreshes per IP and per session.
+ * - An attempt is charged before the password is checked (an atomic increment in the shared
+ *   table) and given back when it succeeds: a parallel burst, on any number of instances, gets no
+ *   more guesses evaluated than a sequence would.
+ * - "Per IP" is per address for IPv4 and per /64 for IPv6: one subscriber holds a whole /64.
  * Decision record: docs/decisions/011-rate-limits.md
  */
+import { isIPv4, isIPv6 } from "node:net";
 import { RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../shared/errors";
 import { getDb } from "../db";
@@ -36,7 +41,20 @@ function limiter(name: LimitName): RateLimiterPrisma {
   return existing;
 }
 
-const ipKey = (context: RequestContext) => context.ip ?? "unknown";
+/** The address a limit is keyed by: an IPv4 address, or the /64 an IPv6 address belongs to. */
+export function ipLimitKey(ip: string | null): string {
+  if (!ip) return "unknown";
+  const mappedV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+  if (mappedV4 && isIPv4(mappedV4)) return mappedV4;
+  if (!isIPv6(ip)) return ip;
+  const [head = "", tail] = ip.toLowerCase().split("::");
+  const headGroups = head ? head.split(":") : [];
+  const tailGroups = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? headGroups : [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill("0"), ...tailGroups];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+const ipKey = (context: RequestContext) => ipLimitKey(context.ip);
 
 function isRateLimiterRes(value: unknown): value is RateLimiterRes {
   return typeof value === "object" && value !== null && "msBeforeNext" in value && !(value instanceof Error);
@@ -44,12 +62,6 @@ function isRateLimiterRes(value: unknown): value is RateLimiterRes {
 
 function rateLimited(msBeforeNext: number): AppError {
   return new AppError("rate_limited", { retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) });
-}
-
-/** Milliseconds until the limit frees up, or 0 when not exhausted. Reads only. */
-async function blockedForMs(name: LimitName, key: string): Promise<number> {
-  const state = await limiter(name).get(key);
-  return state && state.consumedPoints >= RATE_LIMITS[name].points ? state.msBeforeNext : 0;
 }
 
 /** Counts one attempt and throws `rate_limited` when over the limit. */
@@ -63,35 +75,49 @@ async function consume(name: LimitName, key: string, context: RequestContext, us
   }
 }
 
-export async function requireSignInAllowed(email: string, context: RequestContext, isKnownNetwork: () => Promise<boolean>): Promise<void> {
+/**
+ * Runs one password check under the sign-in limits. The attempt is charged to the per-IP,
+ * per-account-and-IP and per-account limits before `verify` runs, and `rate_limited` is thrown
+ * when any is spent (the account-wide limit does not stop a network the owner has signed in from
+ * before). A right password gives the attempt back and forgives that IP's earlier failures on the
+ * account; a check that could not run (the server was busy) gives it back.
+ */
+export async function checkPasswordAttempt(
+  email: string,
+  context: RequestContext,
+  options: { isKnownNetwork: () => Promise<boolean>; verify: () => Promise<boolean> },
+): Promise<boolean> {
   const ip = ipKey(context);
-  const waits = await Promise.all([
-    blockedForMs("signInFailuresPerIp", ip),
-    blockedForMs("signInFailuresPerAccountAndIp", `${email}|${ip}`),
-  ]);
-  let waitMs = Math.max(...waits);
-  if (waitMs === 0) {
-    const accountWaitMs = await blockedForMs("signInFailuresPerAccount", email);
-    if (accountWaitMs > 0 && !(await isKnownNetwork())) waitMs = accountWaitMs;
+  const accountAndIp = `${email}|${ip}`;
+  const charges: [LimitName, string][] = [
+    ["signInFailuresPerIp", ip],
+    ["signInFailuresPerAccountAndIp", accountAndIp],
+    ["signInFailuresPerAccount", email],
+  ];
+  const giveBack = (entries: [LimitName, string][]) => Promise.all(entries.map(([name, key]) => limiter(name).reward(key)));
+  for (const [index, [name, key]] of charges.entries()) {
+    try {
+      await limiter(name).consume(key);
+    } catch (error) {
+      if (!isRateLimiterRes(error)) throw error;
+      if (name === "signInFailuresPerAccount" && (await options.isKnownNetwork())) continue;
+      // A refused attempt is not evaluated, so it counts against no limit (the increment was atomic, the refund need not be).
+      await giveBack(charges.slice(0, index + 1));
+      await recordAuditEvent({ type: "rate_limit_hit", context, detail: "sign_in" });
+      throw rateLimited(error.msBeforeNext);
+    }
   }
-  if (waitMs > 0) {
-    await recordAuditEvent({ type: "rate_limit_hit", context, detail: "sign_in" });
-    throw rateLimited(waitMs);
+  let matches: boolean;
+  try {
+    matches = await options.verify();
+  } catch (error) {
+    await giveBack(charges);
+    throw error;
   }
-}
-
-export async function recordSignInFailure(email: string, context: RequestContext): Promise<void> {
-  const ip = ipKey(context);
-  await Promise.all([
-    limiter("signInFailuresPerIp").penalty(ip),
-    limiter("signInFailuresPerAccountAndIp").penalty(`${email}|${ip}`),
-    limiter("signInFailuresPerAccount").penalty(email),
-  ]);
-}
-
-/** A successful sign-in forgives that IP's failures on the account. */
-export async function clearSignInFailures(email: string, context: RequestContext): Promise<void> {
-  await limiter("signInFailuresPerAccountAndIp").delete(`${email}|${ipKey(context)}`);
+  if (matches) {
+    await Promise.all([giveBack([charges[0]!, charges[2]!]), limiter("signInFailuresPerAccountAndIp").delete(accountAndIp)]);
+  }
+  return matches;
 }
 
 export function consumeRegistration(context: RequestContext): Promise<void> {

@@ -60,8 +60,9 @@ async function poll(state: RevocationState): Promise<void> {
     return;
   }
   for (;;) {
+    const cursor: number = state.cursor;
     const rows = await db.sessionRevocation.findMany({
-      where: { seq: { gt: state.cursor } },
+      where: { seq: { gt: cursor } },
       orderBy: { seq: "asc" },
       take: POLL_BATCH_SIZE,
       select: { seq: true, sessionId: true },

@@ -5,33 +5,49 @@
 import UAParser from "ua-parser-js";
 import { getConfig } from "../config";
 import { getDb } from "../db";
-import type { Session } from "../generated/prisma/client";
+import type { Session, User } from "../generated/prisma/client";
 import { recordAuditEvent, type RequestContext } from "./audit";
 import { recordRevocation, rememberRevokedSession } from "./revocations";
 import type { SessionDto } from "../shared/schemas";
 
 export type RevocationReason = "sign_out" | "revoked_by_user" | "refresh_reuse" | "password_changed" | "account_disabled";
 
-export async function createSession(input: {
-  userId: string;
+function newSessionData(input: { userId: string; clientId: string; context: RequestContext; nowMs: number }) {
+  const config = getConfig();
+  return {
+    id: crypto.randomUUID(),
+    userId: input.userId,
+    clientId: input.clientId,
+    userAgent: input.context.userAgent?.slice(0, 512) ?? null,
+    ip: input.context.ip,
+    createdAt: new Date(input.nowMs),
+    lastUsedAt: new Date(input.nowMs),
+    idleExpiresAt: new Date(input.nowMs + config.refreshIdleTtlSeconds * 1000),
+    absoluteExpiresAt: new Date(input.nowMs + config.sessionMaxAgeSeconds * 1000),
+    // Signing in proves the password (re-authentication window).
+    authenticatedAt: new Date(input.nowMs),
+  };
+}
+
+/**
+ * A session for a user whose password was just verified, or null when the credentials changed in
+ * the meantime (password change, account disabled): the check and the insert are one transaction.
+ */
+export async function createSessionForCredentials(input: {
+  user: Pick<User, "id" | "credentialsVersion">;
   clientId: string;
   context: RequestContext;
   nowMs: number;
-}): Promise<Session> {
-  const config = getConfig();
-  return getDb().session.create({
-    data: {
-      id: crypto.randomUUID(),
-      userId: input.userId,
-      clientId: input.clientId,
-      userAgent: input.context.userAgent?.slice(0, 512) ?? null,
-      ip: input.context.ip,
-      createdAt: new Date(input.nowMs),
-      lastUsedAt: new Date(input.nowMs),
-      idleExpiresAt: new Date(input.nowMs + config.refreshIdleTtlSeconds * 1000),
-      absoluteExpiresAt: new Date(input.nowMs + config.sessionMaxAgeSeconds * 1000),
-    },
-  });
+}): Promise<Session | null> {
+  const db = getDb();
+  const [session, unchanged] = await db.$transaction([
+    db.session.create({ data: newSessionData({ ...input, userId: input.user.id }) }),
+    db.user.findFirst({ where: { id: input.user.id, credentialsVersion: input.user.credentialsVersion, disabledAt: null }, select: { id: true } }),
+  ]);
+  if (unchanged) return session;
+  // Never handed out, so nothing to revoke.
+  await db.session.delete({ where: { id: session.id } });
+  return null;
 }
 
 export function isSessionActive(session: Session, nowMs: number): boolean {

@@ -5,7 +5,7 @@ import type { User } from "../generated/prisma/client";
 import type { RequestContext } from "../shared/request-context";
 import { recordAuditEvent } from "./audit";
 import { findPasswordProblem, hashPassword, verifyPassword } from "./passwords";
-import { consumeRegistration, recordSignInFailure, requireSignInAllowed } from "./rate-limits";
+import { checkPasswordAttempt, consumeRegistration } from "./rate-limits";
 import { revokeOtherSessions } from "./sessions";
 
 export interface PublicUser {
@@ -69,21 +69,27 @@ export async function changePassword(input: {
 }): Promise<void> {
   const user = await findUserById(input.userId);
   if (!user) throw new AppError("unauthenticated");
-  await requireSignInAllowed(user.email, input.context, async () => true);
-  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    await recordSignInFailure(user.email, input.context);
+  const matches = await checkPasswordAttempt(user.email, input.context, {
+    isKnownNetwork: async () => true,
+    verify: () => verifyPassword(input.currentPassword, user.passwordHash),
+  });
+  if (!matches) {
     throw new AppError("invalid_request", { errors: [{ path: "currentPassword", message: "This is not your current password." }] });
   }
   const problem = await findPasswordProblem(input.newPassword, [user.email, user.email.split("@")[0]!, user.name]);
   if (problem) throw new AppError("weak_password", { errors: [{ path: "newPassword", message: problem }] });
-  await getDb().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.newPassword) } });
+  const passwordHash = await hashPassword(input.newPassword);
+  await getDb().user.update({ where: { id: user.id }, data: { passwordHash, credentialsVersion: { increment: 1 } } });
   await revokeOtherSessions(user.id, input.currentSessionId, "password_changed", input.context);
   await recordAuditEvent({ type: "password_changed", userId: user.id, sessionId: input.currentSessionId, context: input.context });
 }
 
 /** Disables an account: no more sign-ins, every session revoked (cookies and access tokens stop within ~1 s). */
 export async function disableUser(email: string, context: RequestContext): Promise<boolean> {
-  const { count } = await getDb().user.updateMany({ where: { email: normalizeEmail(email), disabledAt: null }, data: { disabledAt: new Date() } });
+  const { count } = await getDb().user.updateMany({
+    where: { email: normalizeEmail(email), disabledAt: null },
+    data: { disabledAt: new Date(), credentialsVersion: { increment: 1 } },
+  });
   const user = await findUserByEmail(email);
   if (user) await revokeOtherSessions(user.id, null, "account_disabled", context);
   return count > 0;

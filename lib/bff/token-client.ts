@@ -49,6 +49,13 @@ function clientHeaders(context: ClientContext, contentType = "application/x-www-
   return headers;
 }
 
+/** A 429 or 503 from the API passes through to the browser with its Retry-After. */
+function throwIfBusy(response: Response): void {
+  const retryAfterSeconds = Number(response.headers.get("retry-after")) || undefined;
+  if (response.status === 429) throw new AppError("rate_limited", { retryAfterSeconds: retryAfterSeconds ?? 60 });
+  if (response.status === 503) throw new AppError("overloaded", { retryAfterSeconds: retryAfterSeconds ?? 2 });
+}
+
 /** Tokens, or null when the grant was refused (`invalid_grant`). Other failures throw. */
 async function requestTokens(params: Record<string, string>, context: ClientContext, nowMs: number): Promise<IssuedTokens | null> {
   const response = await callUpstream({ method: "POST", path: "/auth/token", headers: clientHeaders(context), body: new URLSearchParams(params).toString() });
@@ -66,7 +73,7 @@ async function requestTokens(params: Record<string, string>, context: ClientCont
   }
   const error = (body as { error?: string } | null)?.error;
   if (error === "invalid_grant") return null;
-  if (response.status === 429) throw new AppError("rate_limited", { retryAfterSeconds: Number(response.headers.get("retry-after")) || 60 });
+  throwIfBusy(response);
   throw new AppError("upstream_unavailable", { cause: new Error(`token endpoint answered ${response.status} ${error ?? ""}`) });
 }
 
@@ -109,7 +116,7 @@ export async function registerUpstream(input: { email: string; name: string; pas
   const headers = clientHeaders(context, "application/json");
   const response = await callUpstream({ method: "POST", path: "/users", headers, body: JSON.stringify(input) });
   if (response.ok) return;
-  if (response.status === 429) throw new AppError("rate_limited", { retryAfterSeconds: Number(response.headers.get("retry-after")) || 60 });
+  throwIfBusy(response);
   const body: unknown = await response.json().catch(() => null);
   throw isProblem(body) ? appErrorFromProblem(body) : new AppError("upstream_unavailable");
 }

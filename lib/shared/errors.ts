@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   upstream_unavailable: 502,
+  overloaded: 503,
   upstream_timeout: 504,
 } as const;
 
@@ -46,6 +47,7 @@ const TITLES: Record<ErrorCode, string> = {
   rate_limited: "Too many attempts. Try again later.",
   internal: "Something went wrong on our side.",
   upstream_unavailable: "The API could not be reached.",
+  overloaded: "The server is busy. Try again in a moment.",
   upstream_timeout: "The API did not answer in time.",
 };
 
@@ -70,7 +72,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly fieldErrors: FieldError[] | undefined;
-  /** For `rate_limited`: when to try again (sent as Retry-After). */
+  /** For `rate_limited` and `overloaded`: when to try again (sent as Retry-After). */
   readonly retryAfterSeconds: number | undefined;
   /** For `method_not_allowed`: the methods that are (sent as Allow). */
   readonly allow: string[] | undefined;
