@@ -63,6 +63,20 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, body: strin
     res.write("[");
     return setTimeout(() => res.destroy(), 500);
   }
+  if (path === "/api/v1/notes/chunked") {
+    // 3 MiB in 64 KiB chunks, no Content-Length: only counting the bytes as they arrive stops it.
+    res.writeHead(200, { "content-type": "application/json" });
+    const chunk = "x".repeat(64 * 1024);
+    let sent = 0;
+    const pump = () => {
+      while (sent < 48 && !res.destroyed) {
+        sent += 1;
+        if (!res.write(chunk)) return void res.once("drain", pump);
+      }
+      res.end();
+    };
+    return pump();
+  }
   void body;
   return json(res, 404, { type: "about:blank", status: 404, code: "not_found", title: "Not found." });
 }
@@ -207,6 +221,10 @@ test.describe("a BFF in front of an external API", () => {
     const huge = await client.get("/bff/api/notes/huge", { headers: cookieHeader(cookie) });
     expect(huge.status()).toBe(502);
     expect((await huge.json()).code).toBe("upstream_unavailable");
+
+    const chunked = await client.get("/bff/api/notes/chunked", { headers: cookieHeader(cookie) });
+    expect(chunked.status()).toBe(502);
+    expect((await chunked.json()).code).toBe("upstream_unavailable");
     await client.dispose();
   });
 

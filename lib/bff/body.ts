@@ -3,15 +3,24 @@ import { AppError } from "../shared/errors";
 
 export const BFF_BODY_MAX_BYTES = 64 * 1024;
 
-export async function readBodyCapped(request: Request, maxBytes = BFF_BODY_MAX_BYTES): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("payload_too_large");
-  if (!request.body) return new Uint8Array(new ArrayBuffer(0));
+/**
+ * Reads a request's or a response's body, counting bytes as they stream: a declared
+ * Content-Length over the cap and a chunked body that grows past it are refused alike.
+ */
+export async function readBodyCapped(
+  message: Pick<Request, "headers" | "body">,
+  maxBytes = BFF_BODY_MAX_BYTES,
+  tooLarge = () => new AppError("payload_too_large"),
+): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(message.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge();
+  if (!message.body) return new Uint8Array(new ArrayBuffer(0));
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of message.body as unknown as AsyncIterable<Uint8Array>) {
     total += chunk.byteLength;
-    if (total > maxBytes) throw new AppError("payload_too_large");
+    // Leaving the loop cancels the stream: nothing more is read.
+    if (total > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
   const body = new Uint8Array(new ArrayBuffer(total));

@@ -5,7 +5,7 @@ vi.hoisted(() => {
   process.env.ACCESS_TOKEN_TTL = "2";
 });
 
-import { expectNoStackTrace, registerUser, type TestUser } from "../../test/api";
+import { expectNoStackTrace, getMe, registerUser, signIn as signInThroughApi, type TestUser } from "../../test/api";
 import { handleApiProxy, handleLogin, handleLogout, handleRegister, handleSession } from "./handlers";
 import { SESSION_COOKIE_NAME } from "./cookie-name";
 
@@ -166,9 +166,19 @@ describe("GET /bff/session", () => {
     expect(response.status).toBe(401);
   });
 
-  it("never accepts a bearer token instead of the cookie", async () => {
-    const response = await handleApiProxy(request("/bff/api/notes", { headers: { authorization: "Bearer anything" } }));
-    expect(response.status).toBe(401);
+  it("never accepts a bearer token instead of the cookie, nor lets one override it", async () => {
+    // A real, valid access token of another user: the API itself would accept it.
+    const { user: other, tokens } = await signInThroughApi({ name: "Bearer Holder" });
+    expect((await getMe(tokens.access_token)).status).toBe(200);
+    const bearerOnly = await handleApiProxy(request("/bff/api/me", { headers: { authorization: `Bearer ${tokens.access_token}` } }));
+    expect(bearerOnly.status).toBe(401);
+
+    const cookie = await login(user);
+    const both = await handleApiProxy(request("/bff/api/me", { headers: { ...cookieHeader(cookie), authorization: `Bearer ${tokens.access_token}` } }));
+    expect(both.status).toBe(200);
+    const me = (await both.json()).user;
+    expect(me.email).toBe(user.email);
+    expect(me.email).not.toBe(other.email);
   });
 });
 

@@ -9,16 +9,17 @@ import { getRequestContext, type RequestContext } from "../shared/request-contex
 import { credentialsSchema, registrationSchema } from "../shared/schemas";
 import { readJson } from "./body";
 import { explainRefusedDevelopmentOrigin, isAllowedBffRequest } from "./csrf";
-import { forwardToApi } from "./proxy";
-import { ensureFreshSession } from "./refresh";
+import { forwardToApi, readForwardedRequest } from "./proxy";
+import { ensureFreshSession, type FreshSession } from "./refresh";
 import {
   expiredSessionCookie,
   extendIdleDeadline,
+  findSessionCookieValue,
   readSessionCookie,
   sealSession,
-  SESSION_COOKIE_NAME,
   sessionCookie,
   type BffSession,
+  type SessionCookie,
 } from "./session-cookie";
 import { registerAndSignIn, signIn, signOut, type SignedIn } from "./sign-in";
 import type { ZodType } from "zod";
@@ -27,7 +28,7 @@ const LOGIN_BODY_MAX_BYTES = 8 * 1024;
 
 type Handler = (request: Request, context: RequestContext) => Promise<Response>;
 
-/** CSRF check, then the handler; AppErrors become problem+json, anything else a bare 500. */
+/** CSRF check, then the handler; errors become problem+json (see errorResponse). */
 function bffEndpoint(handler: Handler) {
   return async (request: Request): Promise<Response> => {
     try {
@@ -37,17 +38,37 @@ function bffEndpoint(handler: Handler) {
       }
       return await handler(request, getRequestContext(request.headers));
     } catch (error) {
-      if (error instanceof AppError) return withSessionEnded(problemResponse(error), error.code === "unauthenticated");
-      console.error("Unexpected error in the BFF", error);
-      return problemResponse(new AppError("internal"));
+      return errorResponse(error);
     }
   };
 }
 
-function withSessionEnded(response: Response, ended: boolean): Response {
-  if (!ended) return response;
+/** AppErrors become their problem+json (an ended session also clears the cookie); anything else a bare 500. */
+function errorResponse(error: unknown): Response {
+  if (!(error instanceof AppError)) {
+    console.error("Unexpected error in the BFF", error);
+    return problemResponse(new AppError("internal"));
+  }
+  const problem = problemResponse(error);
+  return error.code === "unauthenticated" ? withCookie(problem, expiredSessionCookie()) : problem;
+}
+
+/**
+ * The session as this answer leaves it, and the cookie that says so: the refreshed one, or for
+ * activity the idle deadline moved (re-sealed only when it moves enough to matter), or none.
+ * Every /bff answer that touches a session gets its cookie from here, errors included.
+ */
+async function settleSession({ session, sealed }: FreshSession, activity: boolean): Promise<{ session: BffSession; cookie: SessionCookie | null }> {
+  if (sealed !== null) return { session, cookie: sessionCookie(sealed, session) };
+  const extended = activity ? extendIdleDeadline(session) : "unchanged";
+  if (extended === "unchanged") return { session, cookie: null };
+  return { session: extended, cookie: sessionCookie(await sealSession(extended), extended) };
+}
+
+function withCookie(response: Response, cookie: SessionCookie | null): Response {
+  if (cookie === null) return response;
   const next = new NextResponse(response.body, response);
-  next.cookies.set(expiredSessionCookie());
+  next.cookies.set(cookie);
   return next;
 }
 
@@ -70,20 +91,11 @@ function sessionView(session: BffSession) {
   };
 }
 
-function signedInResponse({ session, sealed }: SignedIn, status: number): NextResponse {
-  const response = NextResponse.json(sessionView(session), { status, headers: { "cache-control": "no-store" } });
-  response.cookies.set(sessionCookie(sealed, session));
-  return response;
+function signedInResponse({ session, sealed }: SignedIn, status: number): Response {
+  return withCookie(Response.json(sessionView(session), { status, headers: { "cache-control": "no-store" } }), sessionCookie(sealed, session));
 }
 
-function readCookie(request: Request): string | undefined {
-  const header = request.headers.get("cookie") ?? "";
-  for (const part of header.split(";")) {
-    const [name, ...value] = part.trim().split("=");
-    if (name === SESSION_COOKIE_NAME) return value.join("=");
-  }
-  return undefined;
-}
+const readCookie = (request: Request) => findSessionCookieValue(request.headers.get("cookie"));
 
 async function requireSession(request: Request): Promise<BffSession> {
   const session = await readSessionCookie(readCookie(request));
@@ -101,35 +113,30 @@ export const handleRegister = bffEndpoint(async (request, context) =>
 
 export const handleLogout = bffEndpoint(async (request, context) => {
   await signOut(await readSessionCookie(readCookie(request)), context);
-  const response = new NextResponse(null, { status: 204, headers: { "cache-control": "no-store", "clear-site-data": '"cookies", "storage"' } });
-  response.cookies.set(expiredSessionCookie());
-  return response;
+  return withCookie(new Response(null, { status: 204, headers: { "cache-control": "no-store", "clear-site-data": '"cookies", "storage"' } }), expiredSessionCookie());
 });
 
 /** The session's user and deadlines. Counts as activity unless `?extend=false` (the idle watcher polls with it). */
 export const handleSession = bffEndpoint(async (request) => {
-  const session = await requireSession(request);
-  const extended = new URL(request.url).searchParams.get("extend") === "false" ? "unchanged" : extendIdleDeadline(session);
+  const activity = new URL(request.url).searchParams.get("extend") !== "false";
+  const { session, cookie } = await settleSession({ session: await requireSession(request), sealed: null }, activity);
   // A plain Response unless a cookie is set: NextResponse's cookie jar costs every poll ~30 µs.
-  if (extended === "unchanged") return Response.json(sessionView(session), { headers: { "cache-control": "no-store" } });
-  const response = NextResponse.json(sessionView(extended), { headers: { "cache-control": "no-store" } });
-  response.cookies.set(sessionCookie(await sealSession(extended), extended));
-  return response;
+  return withCookie(Response.json(sessionView(session), { headers: { "cache-control": "no-store" } }), cookie);
 });
 
 export const handleApiProxy = bffEndpoint(async (request, context) => {
   const session = await requireSession(request);
-  const refreshed = await ensureFreshSession(session, context);
-  if (!refreshed) throw new AppError("unauthenticated");
-  const current = refreshed === "unchanged" ? session : refreshed.session;
-  const upstream = await forwardToApi(request, current, context);
+  // Refused before any refresh: an answer that rotated the tokens must carry the new cookie.
+  const forwarded = await readForwardedRequest(request);
+  const fresh = await ensureFreshSession(session, context);
+  if (!fresh) throw new AppError("unauthenticated");
+  let response: Response;
+  try {
+    response = await forwardToApi(forwarded, fresh.session, context);
+  } catch (error) {
+    response = errorResponse(error);
+  }
   // The API refused a token we just checked: the session was revoked. End it here too.
-  if (upstream.status === 401) throw new AppError("unauthenticated");
-  // Activity moves the idle deadline (a refresh already did).
-  const extended = refreshed === "unchanged" ? extendIdleDeadline(session) : "unchanged";
-  if (refreshed === "unchanged" && extended === "unchanged") return upstream;
-  const response = new NextResponse(upstream.body, upstream);
-  if (extended !== "unchanged") response.cookies.set(sessionCookie(await sealSession(extended), extended));
-  else if (refreshed !== "unchanged") response.cookies.set(sessionCookie(refreshed.sealed, refreshed.session));
-  return response;
+  if (response.status === 401) throw new AppError("unauthenticated");
+  return withCookie(response, (await settleSession(fresh, true)).cookie);
 });

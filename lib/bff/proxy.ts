@@ -5,6 +5,8 @@
  * Inbound headers are rebuilt from an allow-list (no Cookie, Authorization, X-Forwarded-* or
  * hop-by-hop headers; X-Forwarded-For is set anew to the address server.ts decided); upstream
  * Set-Cookie never reaches the browser.
+ * Everything that can be refused without a token (route, method, query, body size) is refused
+ * by `readForwardedRequest`, before the BFF refreshes anything.
  */
 import { AppError } from "../shared/errors";
 import type { RequestContext } from "../shared/request-context";
@@ -13,6 +15,7 @@ import type { BffSession } from "./session-cookie";
 import { callUpstream } from "./upstream";
 
 const SEGMENT = "[A-Za-z0-9_-]{1,64}";
+
 export const FORWARDED_ROUTES: { pattern: RegExp; methods: string[] }[] = [
   { pattern: /^\/me$/, methods: ["GET"] },
   { pattern: /^\/me\/password$/, methods: ["POST"] },
@@ -24,11 +27,23 @@ export const FORWARDED_ROUTES: { pattern: RegExp; methods: string[] }[] = [
   { pattern: /^\/notes$/, methods: ["GET", "POST"] },
   { pattern: new RegExp(`^/notes/${SEGMENT}$`), methods: ["GET", "PATCH", "DELETE"] },
 ];
+
 const FORWARDED_REQUEST_HEADERS = ["accept", "content-type", "if-none-match", "if-match"];
 const RETURNED_RESPONSE_HEADERS = ["content-type", "content-length", "etag", "retry-after", "allow"];
 const MAX_QUERY_LENGTH = 1024;
-/** Responses from an external API larger than this are refused rather than streamed to the browser. */
-const MAX_UPSTREAM_RESPONSE_BYTES = 2 * 1024 * 1024;
+/** Answers from the API larger than this are refused (502) rather than passed to the browser. */
+export const MAX_UPSTREAM_RESPONSE_BYTES = 2 * 1024 * 1024;
+/** Statuses whose response must not have a body. */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/** A browser request checked and read, ready to be sent with a token. */
+export interface ForwardedRequest {
+  method: string;
+  /** The API path and query, e.g. `/notes/123?x=1`. */
+  path: string;
+  headers: Headers;
+  body: Uint8Array<ArrayBuffer> | undefined;
+}
 
 /** The API path for a /bff/api request, or an error when it is not an allowed route. */
 export function resolveForwardedPath(url: URL, method: string): string {
@@ -42,27 +57,32 @@ export function resolveForwardedPath(url: URL, method: string): string {
   return `${path}${url.search}`;
 }
 
-export async function forwardToApi(request: Request, session: BffSession, context: RequestContext): Promise<Response> {
+/** Checks the route and reads the body (capped); throws the 4xx to answer when either is refused. */
+export async function readForwardedRequest(request: Request): Promise<ForwardedRequest> {
   const path = resolveForwardedPath(new URL(request.url), request.method);
-  const headers = new Headers({ authorization: `Bearer ${session.accessToken}` });
+  const headers = new Headers();
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
+  const hasBody = !["GET", "HEAD", "DELETE"].includes(request.method);
+  return { method: request.method, path, headers, body: hasBody ? await readBodyCapped(request) : undefined };
+}
+
+export async function forwardToApi(forwarded: ForwardedRequest, session: BffSession, context: RequestContext): Promise<Response> {
+  const headers = new Headers(forwarded.headers);
+  headers.set("authorization", `Bearer ${session.accessToken}`);
   if (context.userAgent) headers.set("user-agent", context.userAgent);
   // As any reverse proxy does, so the activity log and limits see the browser, not the BFF.
   if (context.ip) headers.set("x-forwarded-for", context.ip);
-  const hasBody = !["GET", "HEAD", "DELETE"].includes(request.method);
-  const body = hasBody ? await readBodyCapped(request) : undefined;
-
-  const upstream = await callUpstream({ method: request.method, path, headers, body });
-  if (Number(upstream.headers.get("content-length") ?? "0") > MAX_UPSTREAM_RESPONSE_BYTES) {
-    throw new AppError("upstream_unavailable", { detail: "The API's answer was too large." });
-  }
+  const upstream = await callUpstream({ method: forwarded.method, path: forwarded.path, headers, body: forwarded.body });
+  const body = await readBodyCapped(upstream, MAX_UPSTREAM_RESPONSE_BYTES, () => new AppError("upstream_unavailable", { detail: "The API's answer was too large." }));
   const responseHeaders = new Headers({ "cache-control": "no-store" });
   for (const name of RETURNED_RESPONSE_HEADERS) {
     const value = upstream.headers.get(name);
     if (value !== null) responseHeaders.set(name, value);
   }
-  return new Response(upstream.body, { status: upstream.status, headers: responseHeaders });
+  if (NULL_BODY_STATUSES.has(upstream.status)) return new Response(null, { status: upstream.status, headers: responseHeaders });
+  responseHeaders.set("content-length", String(body.byteLength));
+  return new Response(body, { status: upstream.status, headers: responseHeaders });
 }

@@ -1,20 +1,25 @@
 /**
  * Keeps a session's access token fresh. When it is expired or expires within 30 s, the BFF
- * refreshes it before forwarding (see `accessTokenRefreshAtMs`). Refreshes are single-flight per refresh token inside a process,
- * and the outcome is remembered for the grace window, so requests still carrying the old cookie
+ * refreshes it before forwarding (see `accessTokenRefreshAtMs`). Refreshes are single-flight per
+ * refresh token inside a process, and the outcome is remembered for the grace window, so requests still carrying the old cookie
  * reuse the new tokens; across processes the token endpoint's grace window returns the same
  * successor. Decision record: docs/decisions/007-where-refresh-happens.md
  */
 import { getConfig } from "../config";
 import { nextIdleDeadlineMs, sealSession, type BffSession } from "./session-cookie";
-import { requestRefreshGrant, type ClientContext } from "./token-client";
+import type { RequestContext } from "../shared/request-context";
+import { requestRefreshGrant } from "./token-client";
 
-/** The refreshed session and its sealed cookie value, sealed once for every request that shares it. */
-export interface RefreshedSession {
+/**
+ * A session with a usable access token. `sealed` is its new cookie value when it was refreshed
+ * (sealed once for every request that shares the refresh), null when the cookie is unchanged.
+ */
+export interface FreshSession {
   session: BffSession;
-  sealed: string;
+  sealed: string | null;
 }
-type RefreshOutcome = Promise<RefreshedSession | null>;
+
+type RefreshOutcome = Promise<(FreshSession & { sealed: string }) | null>;
 const globalForRefresh = globalThis as unknown as { keyholeRefreshes?: Map<string, RefreshOutcome> };
 
 function getRefreshes(): Map<string, RefreshOutcome> {
@@ -22,7 +27,7 @@ function getRefreshes(): Map<string, RefreshOutcome> {
   return globalForRefresh.keyholeRefreshes;
 }
 
-async function refresh(session: BffSession, context: ClientContext, nowMs: number): RefreshOutcome {
+async function refresh(session: BffSession, context: RequestContext, nowMs: number): RefreshOutcome {
   const tokens = await requestRefreshGrant(session.refreshToken, context, nowMs);
   if (!tokens) return null;
   const refreshed: BffSession = {
@@ -38,16 +43,11 @@ async function refresh(session: BffSession, context: ClientContext, nowMs: numbe
 }
 
 /**
- * A session with a usable access token: `unchanged` when the cookie's tokens are still good, the
- * refreshed session with its new cookie value, or null when the session is over (its refresh
- * token is dead). Upstream failures throw.
+ * The session with a usable access token, refreshed if it was due, or null when the session is
+ * over (its refresh token is dead). Upstream failures throw.
  */
-export async function ensureFreshSession(
-  session: BffSession,
-  context: ClientContext,
-  nowMs = Date.now(),
-): Promise<"unchanged" | RefreshedSession | null> {
-  if (nowMs < session.accessTokenRefreshAtMs) return "unchanged";
+export async function ensureFreshSession(session: BffSession, context: RequestContext, nowMs = Date.now()): Promise<FreshSession | null> {
+  if (nowMs < session.accessTokenRefreshAtMs) return { session, sealed: null };
   const refreshes = getRefreshes();
   const key = session.refreshToken;
   let outcome = refreshes.get(key);
@@ -64,7 +64,7 @@ export async function ensureFreshSession(
   // A remembered outcome can itself be due for refresh when access tokens are very short-lived.
   if (refreshed && Date.now() >= refreshed.session.accessTokenRefreshAtMs) {
     const again = await ensureFreshSession(refreshed.session, context);
-    return again === "unchanged" ? refreshed : again;
+    return again && again.sealed === null ? refreshed : again;
   }
   return refreshed;
 }

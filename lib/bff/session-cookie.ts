@@ -55,6 +55,21 @@ export async function sealSession(session: BffSession, nowMs = Date.now()): Prom
 }
 
 /** The session in a cookie value, or null if it is tampered, expired or revoked. */
+/**
+ * The session cookie's value from a Cookie header; undefined when it is absent or appears more
+ * than once (a cookie planted beside ours must never decide which user is served).
+ */
+export function findSessionCookieValue(cookieHeader: string | null): string | undefined {
+  let value: string | undefined;
+  for (const part of (cookieHeader ?? "").split(";")) {
+    const separator = part.indexOf("=");
+    if (separator < 0 || part.slice(0, separator).trim() !== SESSION_COOKIE_NAME) continue;
+    if (value !== undefined) return undefined;
+    value = part.slice(separator + 1).trim();
+  }
+  return value;
+}
+
 export async function readSessionCookie(cookieValue: string | undefined, nowMs = Date.now()): Promise<BffSession | null> {
   if (!cookieValue || cookieValue.length > COOKIE_MAX_BYTES) return null;
   const cache = getCache();
@@ -78,7 +93,7 @@ export async function readSessionCookie(cookieValue: string | undefined, nowMs =
   return session;
 }
 
-interface CookieAttributes {
+export interface SessionCookie {
   name: string;
   value: string;
   httpOnly: true;
@@ -88,11 +103,11 @@ interface CookieAttributes {
   maxAge: number;
 }
 
-export function sessionCookie(sealed: string, session: BffSession, nowMs = Date.now()): CookieAttributes {
+export function sessionCookie(sealed: string, session: BffSession, nowMs = Date.now()): SessionCookie {
   return { name: SESSION_COOKIE_NAME, value: sealed, httpOnly: true, secure: true, sameSite: "strict", path: "/", maxAge: remainingSeconds(session, nowMs) };
 }
 
-export function expiredSessionCookie(): CookieAttributes {
+export function expiredSessionCookie(): SessionCookie {
   return { name: SESSION_COOKIE_NAME, value: "", httpOnly: true, secure: true, sameSite: "strict", path: "/", maxAge: 0 };
 }
 

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { CLIENT_IP_HEADER } from "../api";
 import { getConfig } from "../config";
 import { AppError, isProblem, appErrorFromProblem } from "../shared/errors";
+import type { RequestContext } from "../shared/request-context";
 import { publicUserSchema } from "../shared/schemas";
 import { callUpstream } from "./upstream";
 
@@ -30,13 +31,8 @@ export interface IssuedTokens {
   sessionId: string;
 }
 
-export interface ClientContext {
-  ip: string | null;
-  userAgent: string | null;
-}
-
 /** The BFF's client credentials and the browser's address, for every call it makes as the client. */
-function clientHeaders(context: ClientContext, contentType = "application/x-www-form-urlencoded"): Headers {
+function clientHeaders(context: RequestContext, contentType = "application/x-www-form-urlencoded"): Headers {
   const { bffClientId, bffClientSecret } = getConfig();
   const credentials = `${encodeURIComponent(bffClientId)}:${encodeURIComponent(bffClientSecret)}`;
   const headers = new Headers({
@@ -57,7 +53,7 @@ function throwIfBusy(response: Response): void {
 }
 
 /** Tokens, or null when the grant was refused (`invalid_grant`). Other failures throw. */
-async function requestTokens(params: Record<string, string>, context: ClientContext, nowMs: number): Promise<IssuedTokens | null> {
+async function requestTokens(params: Record<string, string>, context: RequestContext, nowMs: number): Promise<IssuedTokens | null> {
   const response = await callUpstream({ method: "POST", path: "/auth/token", headers: clientHeaders(context), body: new URLSearchParams(params).toString() });
   const body: unknown = await response.json().catch(() => null);
   if (response.ok) {
@@ -77,16 +73,16 @@ async function requestTokens(params: Record<string, string>, context: ClientCont
   throw new AppError("upstream_unavailable", { cause: new Error(`token endpoint answered ${response.status} ${error ?? ""}`) });
 }
 
-export function requestPasswordGrant(email: string, password: string, context: ClientContext, nowMs: number) {
+export function requestPasswordGrant(email: string, password: string, context: RequestContext, nowMs: number) {
   return requestTokens({ grant_type: "password", username: email, password }, context, nowMs);
 }
 
-export function requestRefreshGrant(refreshToken: string, context: ClientContext, nowMs: number) {
+export function requestRefreshGrant(refreshToken: string, context: RequestContext, nowMs: number) {
   return requestTokens({ grant_type: "refresh_token", refresh_token: refreshToken }, context, nowMs);
 }
 
 /** RFC 7009 revocation; failures are logged, not thrown: signing out must always clear the cookie. */
-export async function revokeRefreshTokenUpstream(refreshToken: string, context: ClientContext): Promise<void> {
+export async function revokeRefreshTokenUpstream(refreshToken: string, context: RequestContext): Promise<void> {
   try {
     const response = await callUpstream({
       method: "POST",
@@ -112,7 +108,7 @@ export async function fetchCurrentUser(accessToken: string) {
 }
 
 /** POST /users at the API; its problems (weak password, email taken) pass through to the form. */
-export async function registerUpstream(input: { email: string; name: string; password: string }, context: ClientContext) {
+export async function registerUpstream(input: { email: string; name: string; password: string }, context: RequestContext) {
   const headers = clientHeaders(context, "application/json");
   const response = await callUpstream({ method: "POST", path: "/users", headers, body: JSON.stringify(input) });
   if (response.ok) return;
