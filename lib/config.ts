@@ -119,6 +119,7 @@ const envSchema = z.object({
   REFRESH_GRACE_PERIOD: duration("30s"),
   SESSION_MAX_AGE: duration("30d"),
   SESSION_IDLE_TIMEOUT: duration("30m"),
+  REAUTH_WINDOW: duration("10m"),
   REFRESH_TOKEN_SECRET: secret,
   BFF_CLIENT_ID: z.string().min(1).default("keyhole-bff"),
   BFF_CLIENT_SECRET: secret,
@@ -157,6 +158,8 @@ export interface Config {
   sessionMaxAgeSeconds: number;
   /** A browser session with no activity for this long ends (the BFF enforces it). */
   sessionIdleTimeoutSeconds: number;
+  /** Sensitive actions need the password proven (sign-in or re-authentication) within this. */
+  reauthWindowSeconds: number;
   refreshTokenSecret: string;
   bffClientId: string;
   bffClientSecret: string;
@@ -209,6 +212,7 @@ export function loadConfig(rawEnv: Env, projectRoot = process.cwd()): Config {
     refreshGracePeriodSeconds: e.REFRESH_GRACE_PERIOD,
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
     sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT,
+    reauthWindowSeconds: e.REAUTH_WINDOW,
     refreshTokenSecret: e.REFRESH_TOKEN_SECRET,
     bffClientId: e.BFF_CLIENT_ID,
     bffClientSecret: e.BFF_CLIENT_SECRET,

@@ -7,6 +7,8 @@ export interface Principal {
   sessionId: string | null;
   scope: string;
   kind: "session" | "personal_access_token";
+  /** When the password was last proven in the session (the JWT's auth_time); null for a PAT. */
+  authTimeSeconds: number | null;
 }
 
 export interface ApiEnv {

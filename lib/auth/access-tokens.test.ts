@@ -74,6 +74,7 @@ describe("access token lifetime", () => {
       clientId: "keyhole-bff",
       scope: SESSION_SCOPE,
       sessionExpiresAtMs: nowMs + 3_600_000,
+      authenticatedAtMs: nowMs,
       nowMs,
     });
     const ttlMs = getConfig().accessTokenTtlSeconds * 1000;
@@ -92,6 +93,7 @@ describe("verified-token cache", () => {
       clientId: "keyhole-bff",
       scope: SESSION_SCOPE,
       sessionExpiresAtMs: nowMs + 3_600_000,
+      authenticatedAtMs: nowMs,
       nowMs,
     });
     return { accessToken, expSeconds: decodeJwt(accessToken).exp! };

@@ -27,6 +27,8 @@ export interface AccessTokenClaims {
   client_id: string;
   iat: number;
   exp: number;
+  /** When the user last proved the password in this session (seconds; OpenID Connect's claim). */
+  auth_time?: number;
 }
 
 interface SigningState {
@@ -95,13 +97,19 @@ export async function createAccessToken(input: {
   clientId: string;
   scope: string;
   sessionExpiresAtMs: number;
+  authenticatedAtMs: number;
   nowMs: number;
 }): Promise<{ accessToken: string; expiresInSeconds: number }> {
   const config = getConfig();
   const state = await getSigningState();
   const issuedAt = Math.floor(input.nowMs / 1000);
   const expiresAt = Math.min(issuedAt + config.accessTokenTtlSeconds, Math.floor(input.sessionExpiresAtMs / 1000));
-  const accessToken = await new SignJWT({ scope: input.scope, client_id: input.clientId, sid: input.sessionId })
+  const accessToken = await new SignJWT({
+    scope: input.scope,
+    client_id: input.clientId,
+    sid: input.sessionId,
+    auth_time: Math.floor(input.authenticatedAtMs / 1000),
+  })
     .setProtectedHeader({ alg: state.signingAlg, kid: state.signingKid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(config.jwtIssuer)
     .setAudience(config.jwtAudience)

@@ -55,6 +55,7 @@ async function issueTokenSet(input: {
   sessionId: string;
   clientId: string;
   sessionExpiresAtMs: number;
+  authenticatedAtMs: number;
   refreshToken: string;
   nowMs: number;
 }): Promise<TokenSet> {
@@ -101,6 +102,7 @@ export async function exchangePasswordGrant(input: {
     sessionId: session.id,
     clientId: input.clientId,
     sessionExpiresAtMs: session.absoluteExpiresAt.getTime(),
+    authenticatedAtMs: session.authenticatedAt.getTime(),
     refreshToken,
     nowMs: input.nowMs,
   });
@@ -126,6 +128,7 @@ export async function exchangeRefreshGrant(input: {
     sessionId: rotated.session.id,
     clientId: input.clientId,
     sessionExpiresAtMs: rotated.session.absoluteExpiresAt.getTime(),
+    authenticatedAtMs: rotated.session.authenticatedAt.getTime(),
     refreshToken: rotated.refreshToken,
     nowMs: input.nowMs,
   });

@@ -129,3 +129,13 @@ async function markUsed(record: PersonalAccessToken, context: RequestContext, no
     await recordAuditEvent({ type: "pat_first_used", userId: record.userId, context, detail: record.name, nowMs });
   }
 }
+
+/** Revokes every active token of the user (offered with a password change); returns how many. */
+export async function revokeAllPersonalAccessTokens(userId: string, context: RequestContext): Promise<number> {
+  const { count } = await getDb().personalAccessToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (count > 0) {
+    getValidationCache().clear();
+    await recordAuditEvent({ type: "pat_revoked", userId, context, detail: "all" });
+  }
+  return count;
+}

@@ -6,6 +6,7 @@ import type { RequestContext } from "../shared/request-context";
 import { recordAuditEvent } from "./audit";
 import { findPasswordProblem, hashPassword, verifyPassword } from "./passwords";
 import { checkPasswordAttempt, consumeRegistration } from "./rate-limits";
+import { revokeAllPersonalAccessTokens } from "./personal-access-tokens";
 import { revokeOtherSessions } from "./sessions";
 
 export interface PublicUser {
@@ -58,13 +59,15 @@ export async function findUserById(id: string): Promise<User | null> {
 
 /**
  * Changes a password after checking the current one (rate limited like sign-in), and signs out
- * every other session of the user; the current one stays.
+ * every other session of the user; the current one stays, and the check counts as a fresh proof
+ * of the password for it. Optionally revokes every personal access token too.
  */
 export async function changePassword(input: {
   userId: string;
   currentSessionId: string | null;
   currentPassword: string;
   newPassword: string;
+  revokePersonalAccessTokens: boolean;
   context: RequestContext;
 }): Promise<void> {
   const user = await findUserById(input.userId);
@@ -81,7 +84,36 @@ export async function changePassword(input: {
   const passwordHash = await hashPassword(input.newPassword);
   await getDb().user.update({ where: { id: user.id }, data: { passwordHash, credentialsVersion: { increment: 1 } } });
   await revokeOtherSessions(user.id, input.currentSessionId, "password_changed", input.context);
+  if (input.revokePersonalAccessTokens) await revokeAllPersonalAccessTokens(user.id, input.context);
+  if (input.currentSessionId) await markPasswordProven(user.id, input.currentSessionId, Date.now());
   await recordAuditEvent({ type: "password_changed", userId: user.id, sessionId: input.currentSessionId, context: input.context });
+}
+
+/** Restarts the session's re-authentication window; false when the session is no longer active. */
+async function markPasswordProven(userId: string, sessionId: string, nowMs: number): Promise<boolean> {
+  const { count } = await getDb().session.updateMany({ where: { id: sessionId, userId, revokedAt: null }, data: { authenticatedAt: new Date(nowMs) } });
+  return count > 0;
+}
+
+/**
+ * Re-authentication: the user proves the password again in this session (rate limited like
+ * sign-in), which opens REAUTH_WINDOW for sensitive actions. Access tokens issued from now on
+ * (the next refresh) carry the new `auth_time`.
+ */
+export async function reauthenticateSession(input: { userId: string; sessionId: string; password: string; context: RequestContext }): Promise<void> {
+  const user = await findUserById(input.userId);
+  if (!user || user.disabledAt) throw new AppError("unauthenticated");
+  const matches = await checkPasswordAttempt(user.email, input.context, {
+    isKnownNetwork: async () => true,
+    verify: () => verifyPassword(input.password, user.passwordHash),
+  });
+  const event = { userId: user.id, sessionId: input.sessionId, context: input.context };
+  if (!matches) {
+    await recordAuditEvent({ type: "reauthentication_failed", ...event });
+    throw new AppError("invalid_request", { errors: [{ path: "password", message: "This is not your password." }] });
+  }
+  if (!(await markPasswordProven(user.id, input.sessionId, Date.now()))) throw new AppError("unauthenticated");
+  await recordAuditEvent({ type: "reauthenticated", ...event });
 }
 
 /** Disables an account: no more sign-ins, every session revoked (cookies and access tokens stop within ~1 s). */

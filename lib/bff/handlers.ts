@@ -6,7 +6,7 @@ import { NextResponse } from "next/server";
 import { getConfig } from "../config";
 import { AppError, problemResponse } from "../shared/errors";
 import { getRequestContext, type RequestContext } from "../shared/request-context";
-import { credentialsSchema, registrationSchema } from "../shared/schemas";
+import { credentialsSchema, reauthenticationSchema, registrationSchema } from "../shared/schemas";
 import { readJson } from "./body";
 import { explainRefusedDevelopmentOrigin, isAllowedBffRequest } from "./csrf";
 import { forwardToApi, readForwardedRequest } from "./proxy";
@@ -22,6 +22,7 @@ import {
   type SessionCookie,
 } from "./session-cookie";
 import { registerAndSignIn, signIn, signOut, type SignedIn } from "./sign-in";
+import { reauthenticateUpstream } from "./token-client";
 import type { ZodType } from "zod";
 
 const LOGIN_BODY_MAX_BYTES = 8 * 1024;
@@ -122,6 +123,29 @@ export const handleSession = bffEndpoint(async (request) => {
   const { session, cookie } = await settleSession({ session: await requireSession(request), sealed: null }, activity);
   // A plain Response unless a cookie is set: NextResponse's cookie jar costs every poll ~30 µs.
   return withCookie(Response.json(sessionView(session), { headers: { "cache-control": "no-store" } }), cookie);
+});
+
+/**
+ * POST /bff/reauth `{ password }`: proves the password again for sensitive actions, then refreshes
+ * at once so the cookie's access token carries the new `auth_time`. A wrong password is a 400 with
+ * a field error (never a 401, which would send the browser to the sign-in page).
+ */
+export const handleReauth = bffEndpoint(async (request, context) => {
+  const session = await requireSession(request);
+  const { password } = await parse(reauthenticationSchema, request, LOGIN_BODY_MAX_BYTES);
+  const fresh = await ensureFreshSession(session, context);
+  if (!fresh) throw new AppError("unauthenticated");
+  try {
+    await reauthenticateUpstream(fresh.session.accessToken, password, context);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "unauthenticated") throw error;
+    // A wrong password after a refresh: the answer still carries the refreshed cookie.
+    return withCookie(errorResponse(error), (await settleSession(fresh, false)).cookie);
+  }
+  const proven = await ensureFreshSession(fresh.session, context, { force: true });
+  if (!proven) throw new AppError("unauthenticated");
+  const { session: current, cookie } = await settleSession(proven, true);
+  return withCookie(Response.json(sessionView(current), { headers: { "cache-control": "no-store" } }), cookie);
 });
 
 export const handleApiProxy = bffEndpoint(async (request, context) => {

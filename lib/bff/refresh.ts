@@ -46,8 +46,13 @@ async function refresh(session: BffSession, context: RequestContext, nowMs: numb
  * The session with a usable access token, refreshed if it was due, or null when the session is
  * over (its refresh token is dead). Upstream failures throw.
  */
-export async function ensureFreshSession(session: BffSession, context: RequestContext, nowMs = Date.now()): Promise<FreshSession | null> {
-  if (nowMs < session.accessTokenRefreshAtMs) return { session, sealed: null };
+export async function ensureFreshSession(
+  session: BffSession,
+  context: RequestContext,
+  options: { force?: boolean; nowMs?: number } = {},
+): Promise<FreshSession | null> {
+  const nowMs = options.nowMs ?? Date.now();
+  if (!options.force && nowMs < session.accessTokenRefreshAtMs) return { session, sealed: null };
   const refreshes = getRefreshes();
   const key = session.refreshToken;
   let outcome = refreshes.get(key);

@@ -107,6 +107,18 @@ export async function fetchCurrentUser(accessToken: string) {
   return publicUserSchema.parse((body as { user: unknown }).user);
 }
 
+/** POST /me/reauthenticate with the session's token; a wrong password's problem passes through to the dialog. */
+export async function reauthenticateUpstream(accessToken: string, password: string, context: RequestContext): Promise<void> {
+  const headers = new Headers({ authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json" });
+  if (context.ip) headers.set("x-forwarded-for", context.ip);
+  if (context.userAgent) headers.set("user-agent", context.userAgent);
+  const response = await callUpstream({ method: "POST", path: "/me/reauthenticate", headers, body: JSON.stringify({ password }) });
+  if (response.ok) return;
+  throwIfBusy(response);
+  const body: unknown = await response.json().catch(() => null);
+  throw isProblem(body) ? appErrorFromProblem(body) : new AppError("upstream_unavailable");
+}
+
 /** POST /users at the API; its problems (weak password, email taken) pass through to the form. */
 export async function registerUpstream(input: { email: string; name: string; password: string }, context: RequestContext) {
   const headers = clientHeaders(context, "application/json");

@@ -6,6 +6,8 @@ export type AuditEventType =
   | "refresh_reuse_detected"
   | "session_revoked"
   | "password_changed"
+  | "reauthenticated"
+  | "reauthentication_failed"
   | "user_registered"
   | "rate_limit_hit"
   | "pat_created"

@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   insufficient_scope: 403,
   csrf_rejected: 403,
+  reauthentication_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   email_taken: 409,
@@ -39,6 +40,7 @@ const TITLES: Record<ErrorCode, string> = {
   forbidden: "You are not allowed to do this.",
   insufficient_scope: "The token lacks the scope this needs.",
   csrf_rejected: "The request was refused because it did not come from this site.",
+  reauthentication_required: "Confirm your password to continue.",
   not_found: "Not found.",
   method_not_allowed: "Method not allowed.",
   email_taken: "An account with this email already exists.",
@@ -93,7 +95,7 @@ export class AppError extends Error {
   /** The public body: never the cause, never a stack. */
   toProblem(): Problem {
     return {
-      type: `urn:keyhole:problem:${this.code}`,
+      type: `urn:keyhole:problem:${this.code.replaceAll("_", "-")}`,
       title: this.message,
       status: this.status,
       code: this.code,

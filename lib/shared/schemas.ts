@@ -33,8 +33,15 @@ export const registrationSchema = z
   .openapi("Registration");
 
 export const passwordChangeSchema = z
-  .strictObject({ currentPassword: passwordSchema, newPassword: passwordSchema })
+  .strictObject({
+    currentPassword: passwordSchema,
+    newPassword: passwordSchema,
+    /** Also revoke every personal access token (they would otherwise outlive the change). */
+    revokePersonalAccessTokens: z.boolean().default(false),
+  })
   .openapi("PasswordChange");
+
+export const reauthenticationSchema = z.strictObject({ password: passwordSchema }).openapi("Reauthentication");
 
 export const credentialsSchema = z.strictObject({ email: emailSchema, password: passwordSchema }).openapi("Credentials");
 

@@ -15,10 +15,10 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 async function authenticate(token: string, headers: Headers): Promise<Principal | null> {
   if (token.startsWith(PAT_PREFIX)) {
     const pat = await validatePersonalAccessToken(token, getRequestContext(headers));
-    return pat && { userId: pat.userId, sessionId: null, scope: pat.scope, kind: "personal_access_token" };
+    return pat && { userId: pat.userId, sessionId: null, scope: pat.scope, kind: "personal_access_token", authTimeSeconds: null };
   }
   const claims = await validateAccessToken(token);
-  return claims && { userId: claims.sub, sessionId: claims.sid, scope: claims.scope, kind: "session" };
+  return claims && { userId: claims.sub, sessionId: claims.sid, scope: claims.scope, kind: "session", authTimeSeconds: claims.auth_time ?? null };
 }
 
 export function requireScope(scope: Scope): MiddlewareHandler<ApiEnv> {

@@ -4,6 +4,7 @@ import { AppError } from "../../shared/errors";
 import { getRequestContext } from "../../shared/request-context";
 import { sessionSchema } from "../../shared/schemas";
 import { requireScope } from "../middleware/bearer-auth";
+import { requireRecentAuthentication } from "../middleware/recent-authentication";
 import { bearerSecurity, createRouter, problemResponses } from "../router";
 
 const common = { tags: ["Sessions"], security: bearerSecurity, middleware: requireScope("sessions:manage") };
@@ -15,6 +16,7 @@ const list = createRoute({
 const revokeOne = createRoute({
   ...common, method: "delete", path: "/sessions/{id}", summary: "Sign out one device",
   request: { params: z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) }) },
+  description: "Signing out another session needs a recent password (403 reauthentication_required).",
   responses: { 204: { description: "Signed out" }, ...problemResponses(401, 403, 404) },
 });
 const revokeOthers = createRoute({
@@ -29,11 +31,16 @@ export const sessionsRoutes = createRouter()
     return c.json({ items: await listUserSessions(userId, sessionId) }, 200);
   })
   .openapi(revokeOne, async (c) => {
-    const revoked = await revokeUserSession(c.get("principal").userId, c.req.valid("param").id, getRequestContext(c.req.raw.headers));
+    const principal = c.get("principal");
+    const { id } = c.req.valid("param");
+    // Signing this session itself out needs no proof; another one does.
+    if (id !== principal.sessionId) requireRecentAuthentication(principal);
+    const revoked = await revokeUserSession(principal.userId, id, getRequestContext(c.req.raw.headers));
     if (!revoked) throw new AppError("not_found");
     return c.body(null, 204);
   })
   .openapi(revokeOthers, async (c) => {
+    requireRecentAuthentication(c.get("principal"));
     const { userId, sessionId } = c.get("principal");
     const revoked = await revokeOtherSessions(userId, sessionId, "revoked_by_user", getRequestContext(c.req.raw.headers));
     return c.json({ revoked }, 200);

@@ -4,6 +4,7 @@ import { AppError } from "../../shared/errors";
 import { getRequestContext } from "../../shared/request-context";
 import { personalAccessTokenSchema, text } from "../../shared/schemas";
 import { requireScope } from "../middleware/bearer-auth";
+import { requireRecentAuthentication } from "../middleware/recent-authentication";
 import { bearerSecurity, createRouter, problemResponses } from "../router";
 
 const DAY_MS = 86_400_000;
@@ -48,6 +49,7 @@ export const tokensRoutes = createRouter()
   .openapi(create, async (c) => {
     const input = c.req.valid("json");
     const nowMs = Date.now();
+    requireRecentAuthentication(c.get("principal"), nowMs);
     let expiresAt: Date | null = null;
     if (input.expiresInDays) expiresAt = new Date(nowMs + input.expiresInDays * DAY_MS);
     if (input.expiresAt) {

@@ -258,7 +258,7 @@ describe("registration", () => {
     const response = await api(`${BASE}/users`, jsonRequest("POST", { email: "x" }));
     expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     const { json } = await readBody(response);
-    expect(json).toMatchObject({ type: "urn:keyhole:problem:invalid_request", status: 400, code: "invalid_request" });
+    expect(json).toMatchObject({ type: "urn:keyhole:problem:invalid-request", status: 400, code: "invalid_request" });
     expect(Object.keys(json).sort()).toEqual(expect.arrayContaining(["code", "status", "title", "type"]));
     expect(json).not.toHaveProperty("stack");
     expect(json).not.toHaveProperty("cause");

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { changePassword, findUserById, registerUser, toPublicUser } from "../../auth";
+import { changePassword, findUserById, reauthenticateSession, registerUser, toPublicUser } from "../../auth";
 import { getRequestContext } from "../../shared/request-context";
 import { getCallerContext } from "../caller";
 import { AppError } from "../../shared/errors";
-import { passwordChangeSchema, publicUserSchema, registrationSchema } from "../../shared/schemas";
+import { passwordChangeSchema, publicUserSchema, reauthenticationSchema, registrationSchema } from "../../shared/schemas";
 import { requireScope } from "../middleware/bearer-auth";
 import { bearerSecurity, createRouter, problemResponses } from "../router";
 
@@ -34,10 +34,24 @@ const password = createRoute({
   path: "/me/password",
   tags: ["Users"],
   summary: "Change your password; signs out your other sessions",
+  description: "The current password proves the user, so no separate re-authentication is needed. revokePersonalAccessTokens also revokes every personal access token.",
   security: bearerSecurity,
   middleware: [requireScope("sessions:manage")] as const,
   request: { body: { required: true, content: { "application/json": { schema: passwordChangeSchema } } } },
   responses: { 204: { description: "Changed" }, ...problemResponses(400, 401, 403, 413, 415, 429) },
+});
+
+const reauthenticate = createRoute({
+  method: "post",
+  path: "/me/reauthenticate",
+  tags: ["Users"],
+  summary: "Prove the password again in this session",
+  description:
+    "Opens the re-authentication window (REAUTH_WINDOW) for sensitive actions, which otherwise answer 403 reauthentication_required. Session tokens only; access tokens issued after it (refresh) carry the new auth_time. Rate limited like sign-in.",
+  security: bearerSecurity,
+  middleware: [requireScope("sessions:manage")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: reauthenticationSchema } } } },
+  responses: { 204: { description: "Proven" }, ...problemResponses(400, 401, 403, 413, 415, 429) },
 });
 
 export const usersRoutes = createRouter()
@@ -52,7 +66,14 @@ export const usersRoutes = createRouter()
   })
   .openapi(password, async (c) => {
     const { userId, sessionId } = c.get("principal");
-    const { currentPassword, newPassword } = c.req.valid("json");
-    await changePassword({ userId, currentSessionId: sessionId, currentPassword, newPassword, context: getRequestContext(c.req.raw.headers) });
+    const { currentPassword, newPassword, revokePersonalAccessTokens } = c.req.valid("json");
+    const context = getRequestContext(c.req.raw.headers);
+    await changePassword({ userId, currentSessionId: sessionId, currentPassword, newPassword, revokePersonalAccessTokens, context });
+    return c.body(null, 204);
+  })
+  .openapi(reauthenticate, async (c) => {
+    const { userId, sessionId } = c.get("principal");
+    if (!sessionId) throw new AppError("forbidden");
+    await reauthenticateSession({ userId, sessionId, password: c.req.valid("json").password, context: getRequestContext(c.req.raw.headers) });
     return c.body(null, 204);
   });

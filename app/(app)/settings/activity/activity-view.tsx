@@ -13,6 +13,8 @@ const LABELS: Record<AuditEventType, string> = {
   refresh_reuse_detected: "Stolen session suspected: session ended",
   session_revoked: "Device signed out",
   password_changed: "Password changed",
+  reauthenticated: "Password confirmed for a sensitive action",
+  reauthentication_failed: "Wrong password when confirming a sensitive action",
   user_registered: "Account created",
   rate_limit_hit: "Too many attempts: temporarily blocked",
   pat_created: "Access token created",
@@ -21,7 +23,7 @@ const LABELS: Record<AuditEventType, string> = {
 };
 
 /** Events a user should look at twice. */
-const WARNINGS = new Set<string>(["sign_in_failed", "refresh_reuse_detected", "rate_limit_hit"]);
+const WARNINGS = new Set<string>(["sign_in_failed", "reauthentication_failed", "refresh_reuse_detected", "rate_limit_hit"]);
 
 const REVOCATION_REASONS: Record<string, string> = {
   revoked_by_user: "signed out from your settings",

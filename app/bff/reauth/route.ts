@@ -1,0 +1,3 @@
+import { handleReauth } from "@/lib/bff";
+
+export const POST = handleReauth;
