@@ -5,12 +5,19 @@
  */
 import { AppError } from "../shared/errors";
 import { getConfig } from "../config";
-import { createAccessToken } from "./access-tokens";
+import { createAccessToken, validateAccessToken } from "./access-tokens";
 import { recordAuditEvent, type RequestContext } from "./audit";
 import { safeEqual } from "./crypto";
 import { verifyPassword } from "./passwords";
 import { clearSignInFailures, consumeRefresh, recordSignInFailure, requireSignInAllowed } from "./rate-limits";
-import { findSessionByRefreshToken, generateRefreshToken, rotateRefreshToken, storeRefreshToken } from "./refresh-tokens";
+import { findPersonalAccessToken, PAT_PREFIX, revokePersonalAccessToken } from "./personal-access-tokens";
+import {
+  findSessionByRefreshToken,
+  generateRefreshToken,
+  REFRESH_TOKEN_PREFIX,
+  rotateRefreshToken,
+  storeRefreshToken,
+} from "./refresh-tokens";
 import { SESSION_SCOPE } from "../shared/scopes";
 import { createSession, revokeSession } from "./sessions";
 import { getDb } from "../db";
@@ -135,10 +142,31 @@ async function hasSignedInFrom(email: string, ip: string | null): Promise<boolea
   return (await getDb().session.findFirst({ where: { userId: user.id, ip }, select: { id: true } })) !== null;
 }
 
-/** RFC 7009: ends the session of a refresh token. Unknown tokens are not an error. */
-export async function revokeRefreshToken(input: { clientId: string; token: string; context: RequestContext }): Promise<void> {
-  const session = await findSessionByRefreshToken(input.token);
-  if (session && session.clientId === input.clientId) {
-    await revokeSession(session.id, "sign_out", { context: input.context });
+/**
+ * RFC 7009 revocation. The token's shape says what it is (`khr_` refresh token, `khp_` PAT, else
+ * a JWT access token), so `token_type_hint` is not needed and a wrong hint changes nothing.
+ * A refresh or access token ends its whole session, so neither of the pair keeps working; a PAT
+ * is revoked on its own (the only client is the first-party BFF, so no owner check is possible).
+ * A live token of another client is refused (invalid_grant) rather than answered 200 while it
+ * keeps working; an unknown, expired or invalid token is not an error (§2.2).
+ */
+export async function revokeToken(input: { clientId: string; token: string; context: RequestContext; nowMs: number }): Promise<void> {
+  const { clientId, token, context, nowMs } = input;
+  if (token.startsWith(PAT_PREFIX)) {
+    const pat = await findPersonalAccessToken(token);
+    if (pat) await revokePersonalAccessToken(pat.userId, pat.id, context);
+    return;
   }
+  if (token.startsWith(REFRESH_TOKEN_PREFIX)) {
+    const session = await findSessionByRefreshToken(token);
+    if (!session || session.revokedAt) return;
+    if (session.clientId !== clientId) throw new AppError("invalid_grant");
+    await revokeSession(session.id, "sign_out", { context, nowMs });
+    return;
+  }
+  // Only a token that verifies with our keys names a session we may end.
+  const claims = await validateAccessToken(token, nowMs);
+  if (!claims) return;
+  if (claims.client_id !== clientId) throw new AppError("invalid_grant");
+  await revokeSession(claims.sid, "sign_out", { context, nowMs });
 }

@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader } from "jose";
+import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from "jose";
 import { describe, expect, test } from "vitest";
 import { getPublicJwks, SESSION_SCOPE } from "../../auth";
 import { getConfig } from "../../config";
@@ -6,8 +6,10 @@ import { getDb } from "../../db";
 import {
   api,
   BASE,
+  bearer,
   clientAuthorization,
   getMe,
+  jsonRequest,
   passwordGrant,
   readBody,
   refreshGrant,
@@ -309,6 +311,81 @@ describe("revocation", () => {
     expect(response.status).toBe(401);
     expect((await readBody(response)).json.error).toBe("invalid_client");
     expect((await refreshGrant(tokens.refresh_token)).status).toBe(200);
+  });
+
+  test.each([undefined, "access_token", "refresh_token", "something_else"])(
+    "revoking an access token (hint %j) ends its session: the access token and its refresh token stop working",
+    async (hint) => {
+      const { tokens } = await signIn();
+      expect(tokens.access_token.length).toBeGreaterThan(256);
+      const response = await revokeRequest({ token: tokens.access_token, ...(hint ? { token_type_hint: hint } : {}) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      const me = await getMe(tokens.access_token);
+      expect(me.status).toBe(401);
+      expect((await readBody(me)).json.code).toBe("unauthenticated");
+      expect((await refreshGrant(tokens.refresh_token)).json.error).toBe("invalid_grant");
+    },
+  );
+
+  test("revoking a refresh token with the hint access_token still ends its session", async () => {
+    const { tokens } = await signIn();
+    expect((await revokeRequest({ token: tokens.refresh_token, token_type_hint: "access_token" })).status).toBe(200);
+    expect((await getMe(tokens.access_token)).status).toBe(401);
+    expect((await refreshGrant(tokens.refresh_token)).json.error).toBe("invalid_grant");
+  });
+
+  test("revoking a personal access token revokes it and leaves the owner's session working", async () => {
+    const { tokens } = await signIn();
+    const created = await readBody(
+      await api(`${BASE}/tokens`, jsonRequest("POST", { name: "script", scopes: ["profile:read"], expiresInDays: 7 }, bearer(tokens.access_token))),
+    );
+    expect(created.status).toBe(201);
+    const pat: string = created.json.token;
+    expect((await getMe(pat)).status).toBe(200);
+
+    expect((await revokeRequest({ token: pat, token_type_hint: "refresh_token" })).status).toBe(200);
+    const me = await getMe(pat);
+    expect(me.status).toBe(401);
+    expect((await readBody(me)).json.code).toBe("unauthenticated");
+    const stored = await getDb().personalAccessToken.findUniqueOrThrow({ where: { id: created.json.personalAccessToken.id } });
+    expect(stored.revokedAt).not.toBeNull();
+    expect((await getMe(tokens.access_token)).status).toBe(200);
+  });
+
+  test("an access token issued to another client is refused with invalid_grant and keeps working", async () => {
+    const { tokens } = await signIn();
+    const privateJwk = getConfig().jwtSigningKeys[0]!;
+    const foreign = await new SignJWT({ ...decodeJwt(tokens.access_token), client_id: "another-client" })
+      .setProtectedHeader({ alg: "ES256", kid: privateJwk.kid, typ: "at+jwt" })
+      .sign(await importJWK(privateJwk as JWK, "ES256"));
+    expect((await getMe(foreign)).status).toBe(200);
+    const { status, json } = await readBody(await revokeRequest({ token: foreign }));
+    expect(status).toBe(400);
+    expect(json.error).toBe("invalid_grant");
+    expect((await getMe(foreign)).status).toBe(200);
+    expect((await getMe(tokens.access_token)).status).toBe(200);
+  });
+
+  test("a refresh token of another client is refused with invalid_grant and keeps working", async () => {
+    const { tokens } = await signIn();
+    await getDb().session.update({ where: { id: decodeJwt(tokens.access_token).sid as string }, data: { clientId: "another-client" } });
+    const { status, json } = await readBody(await revokeRequest({ token: tokens.refresh_token }));
+    expect(status).toBe(400);
+    expect(json.error).toBe("invalid_grant");
+    expect((await getMe(tokens.access_token)).status).toBe(200);
+  });
+
+  test("revoking an unknown token of JWT length or a garbage token of 4096 characters answers 200", async () => {
+    for (const token of [`eyJ${"A".repeat(700)}.eyJ${"B".repeat(700)}.${"C".repeat(86)}`, "x".repeat(4096)]) {
+      expect((await revokeRequest({ token })).status).toBe(200);
+    }
+  });
+
+  test("a token over 4096 characters is answered invalid_request", async () => {
+    const { status, json } = await readBody(await revokeRequest({ token: "x".repeat(4097) }));
+    expect(status).toBe(400);
+    expect(json.error).toBe("invalid_request");
   });
 
   test("revocation without a token parameter is answered invalid_request", async () => {

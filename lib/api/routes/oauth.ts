@@ -11,7 +11,7 @@ import { bodyLimit } from "hono/body-limit";
 import {
   exchangePasswordGrant,
   exchangeRefreshGrant,
-  revokeRefreshToken,
+  revokeToken,
   type RequestContext,
 } from "../../auth";
 import { AppError } from "../../shared/errors";
@@ -29,7 +29,13 @@ const passwordGrant = z.object({
   scope: z.string().max(500).optional(),
 });
 const refreshGrant = z.object({ grant_type: z.literal("refresh_token"), refresh_token: text({ min: 1, max: 256 }), scope: z.string().max(500).optional() });
-const revocationRequest = z.object({ token: text({ min: 1, max: 256 }), token_type_hint: z.string().max(50).optional() });
+// A JWT access token is ~640 characters; 4096 leaves room for larger claims and keys.
+const REVOKED_TOKEN_MAX_LENGTH = 4096;
+const revocationRequest = z.object({
+  token: text({ min: 1, max: REVOKED_TOKEN_MAX_LENGTH }),
+  // Only a hint (RFC 7009 §2.1): the token's own shape decides what it is.
+  token_type_hint: z.string().max(50).optional(),
+});
 
 /** Reads a form or JSON body into flat string parameters; a repeated parameter is invalid (RFC 6749 §3.2). */
 async function readParameters(c: Context): Promise<Record<string, unknown>> {
@@ -111,7 +117,7 @@ export const oauthRoutes = createRouter()
     try {
       const { clientId, context } = requireClient(c);
       const { token } = parse(revocationRequest, await readParameters(c));
-      await revokeRefreshToken({ clientId, token, context });
+      await revokeToken({ clientId, token, context, nowMs: Date.now() });
       return c.body(null, 200, { "Cache-Control": "no-store" });
     } catch (error) {
       return oauthErrorResponse(c, toAppError(error));
@@ -159,9 +165,11 @@ export function registerOAuthDocs(registry: OpenAPIRegistry): void {
     method: "post",
     path: "/auth/revoke",
     tags: ["OAuth"],
-    summary: "Revocation (RFC 7009): ends the refresh token's session; always 200",
+    summary: "Revocation (RFC 7009): a refresh or access token ends its session, a personal access token is revoked",
+    description:
+      "The token's shape decides its type; token_type_hint is accepted and ignored. 200 also for an unknown, expired or invalid token. A live token issued to another client is refused with invalid_grant.",
     security: [{ clientBasic: [] }],
     request: { body: { required: true, ...form(revocationRequest) } },
-    responses: { 200: { description: "Revoked (or unknown)" }, 400: { description: "invalid_request", ...oauthError }, 401: { description: "invalid_client", ...oauthError } },
+    responses: { 200: { description: "Revoked (or unknown)" }, 400: { description: "invalid_request, invalid_grant (another client's token)", ...oauthError }, 401: { description: "invalid_client", ...oauthError } },
   });
 }
