@@ -35,9 +35,13 @@ export interface TokenSet {
   userId: string;
 }
 
+// The scheme name is case-insensitive (RFC 9110 §11.1).
+const BASIC_SCHEME = /^Basic(?: |$)/i;
+const BASIC_CREDENTIALS = /^Basic +([A-Za-z0-9+/=]+)$/i;
+
 /** HTTP Basic client authentication (RFC 6749 §2.3.1). Returns the client id, or null. */
 export function authenticateClient(authorization: string | null | undefined): string | null {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization?.trim() ?? "");
+  const match = BASIC_CREDENTIALS.exec(authorization?.trim() ?? "");
   if (!match) return null;
   const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
   const separator = decoded.indexOf(":");
@@ -55,6 +59,25 @@ export function authenticateClient(authorization: string | null | undefined): st
   const idMatches = safeEqual(clientId, config.bffClientId);
   const secretMatches = safeEqual(clientSecret, config.bffClientSecret);
   return idMatches && secretMatches ? clientId : null;
+}
+
+/**
+ * The client of a token or revocation request. HTTP Basic is the only method (no
+ * client_secret_post), and a request authenticates the client once (RFC 6749 §2.3): a
+ * client_secret in the body next to Basic, or a body client_id naming another client, is
+ * invalid_request; credentials in the body without Basic are invalid_client.
+ */
+export function requireClient(input: { authorization: string | null | undefined; params: Record<string, unknown> }): string {
+  const { authorization, params } = input;
+  if (params.client_secret !== undefined && BASIC_SCHEME.test(authorization?.trim() ?? "")) {
+    throw new AppError("invalid_request", { detail: "Authenticate the client once, with HTTP Basic only." });
+  }
+  const clientId = authenticateClient(authorization);
+  if (!clientId) throw new AppError("invalid_client");
+  if (params.client_id !== undefined && params.client_id !== clientId) {
+    throw new AppError("invalid_request", { detail: "client_id does not name the authenticated client." });
+  }
+  return clientId;
 }
 
 async function issueTokenSet(input: {

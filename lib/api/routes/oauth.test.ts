@@ -159,6 +159,52 @@ describe("client authentication", () => {
     expect((await readBody(response)).json.error).toBe("invalid_client");
   });
 
+  test.each(["basic", "BASIC", "bAsIc"])("the scheme name %j is accepted: it is case-insensitive (RFC 9110 §11.1)", async (scheme) => {
+    const user = await registerUser();
+    const authorization = clientAuthorization().replace(/^Basic /, `${scheme} `);
+    const response = await tokenRequest({ grant_type: "password", username: user.email, password: user.password }, { Authorization: authorization });
+    expect(response.status).toBe(200);
+  });
+
+  // RFC 6749 §2.3: one authentication method per request. Only client_secret_basic is supported.
+  test.each([
+    ["the same client's id and secret", { client_id: "keyhole-bff", client_secret: process.env.BFF_CLIENT_SECRET! }],
+    ["another client's id and secret", { client_id: "someone-else", client_secret: "another-secret-another-secret-another" }],
+    ["a client_secret alone", { client_secret: process.env.BFF_CLIENT_SECRET! }],
+    ["another client_id alone", { client_id: "someone-else" }],
+  ])("Basic plus %s in the body is answered invalid_request", async (_label, credentials) => {
+    const user = await registerUser();
+    const response = await tokenRequest({ grant_type: "password", username: user.email, password: user.password, ...credentials });
+    expect(response.status).toBe(400);
+    expect((await readBody(response)).json.error).toBe("invalid_request");
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  test("Basic plus the same client_id in the body is accepted (it identifies, it does not authenticate)", async () => {
+    const user = await registerUser();
+    const response = await tokenRequest({ grant_type: "password", username: user.email, password: user.password, client_id: "keyhole-bff" });
+    expect(response.status).toBe(200);
+  });
+
+  test("client credentials in the body without Basic (client_secret_post) are refused with 401 invalid_client", async () => {
+    const user = await registerUser();
+    const response = await tokenRequest(
+      { grant_type: "password", username: user.email, password: user.password, client_id: "keyhole-bff", client_secret: process.env.BFF_CLIENT_SECRET! },
+      {},
+    );
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Basic /);
+    expect((await readBody(response)).json.error).toBe("invalid_client");
+  });
+
+  test("revocation with Basic and client credentials in the body is answered invalid_request and revokes nothing", async () => {
+    const { tokens } = await signIn();
+    const response = await revokeRequest({ token: tokens.refresh_token, client_id: "someone-else", client_secret: "another-secret-another-secret-another" });
+    expect(response.status).toBe(400);
+    expect((await readBody(response)).json.error).toBe("invalid_request");
+    expect((await getMe(tokens.access_token)).status).toBe(200);
+  });
+
   test("the client is checked before the grant, so a valid password does not help a wrong client", async () => {
     const user = await registerUser();
     const response = await tokenRequest(

@@ -1,7 +1,7 @@
 /**
  * The OAuth 2.0 endpoints: token (RFC 6749: password and refresh_token grants) and revocation
  * (RFC 7009). They speak RFC 6749 errors, not problem+json, and require HTTP Basic client
- * authentication. Bodies may be form-encoded (as the RFC says) or JSON.
+ * authentication, and only that (decision 014). Bodies may be form-encoded (as the RFC says) or JSON.
  */
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 
@@ -11,6 +11,7 @@ import { bodyLimit } from "hono/body-limit";
 import {
   exchangePasswordGrant,
   exchangeRefreshGrant,
+  requireClient,
   revokeToken,
   type RequestContext,
 } from "../../auth";
@@ -62,10 +63,11 @@ async function readParameters(c: Context): Promise<Record<string, unknown>> {
   throw new AppError("invalid_request", { detail: "Send the parameters form-encoded (application/x-www-form-urlencoded) or as JSON." });
 }
 
-function requireClient(c: Context): { clientId: string; context: RequestContext } {
-  const { clientId, context } = getCallerContext(c);
-  if (!clientId) throw new AppError("invalid_client");
-  return { clientId, context };
+/** Reads the parameters, then authenticates the client (Basic only, once: see requireClient). */
+async function readClientRequest(c: Context): Promise<{ clientId: string; context: RequestContext; params: Record<string, unknown> }> {
+  const params = await readParameters(c);
+  const clientId = requireClient({ authorization: c.req.header("authorization"), params });
+  return { clientId, context: getCallerContext(c).context, params };
 }
 
 function parse<T extends z.ZodType>(schema: T, params: Record<string, unknown>): z.infer<T> {
@@ -82,8 +84,7 @@ const limit = bodyLimit({ maxSize: OAUTH_BODY_MAX_BYTES, onError: (c) => oauthEr
 export const oauthRoutes = createRouter()
   .post("/auth/token", limit, async (c) => {
     try {
-      const { clientId, context } = requireClient(c);
-      const params = await readParameters(c);
+      const { clientId, context, params } = await readClientRequest(c);
       const nowMs = Date.now();
       let tokens;
       if (params.grant_type === "password") {
@@ -115,8 +116,8 @@ export const oauthRoutes = createRouter()
   })
   .post("/auth/revoke", limit, async (c) => {
     try {
-      const { clientId, context } = requireClient(c);
-      const { token } = parse(revocationRequest, await readParameters(c));
+      const { clientId, context, params } = await readClientRequest(c);
+      const { token } = parse(revocationRequest, params);
       await revokeToken({ clientId, token, context, nowMs: Date.now() });
       return c.body(null, 200, { "Cache-Control": "no-store" });
     } catch (error) {
