@@ -22,6 +22,7 @@ export function bearerChallenge(error: AppError, options: { tokenPresented: bool
   if (error.code === "unauthenticated") {
     return { "WWW-Authenticate": options.tokenPresented ? 'Bearer realm="keyhole", error="invalid_token"' : 'Bearer realm="keyhole"' };
   }
+  if (error.code === "invalid_request") return { "WWW-Authenticate": 'Bearer realm="keyhole", error="invalid_request"' };
   if (error.code === "insufficient_scope") {
     return { "WWW-Authenticate": `Bearer realm="keyhole", error="insufficient_scope", scope="${options.scope ?? ""}"` };
   }
