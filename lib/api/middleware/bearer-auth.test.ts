@@ -218,6 +218,12 @@ describe("tampered access tokens are refused with 401 invalid_token", () => {
     }
   });
 
+  test("no kid at all (it would bypass key retirement)", async () => {
+    const privateJwk = getConfig().jwtSigningKeys[0]!;
+    const key = await importJWK(privateJwk as JWK, "ES256");
+    await expectInvalidToken(await new SignJWT(validClaims()).setProtectedHeader({ alg: "ES256", typ: "at+jwt" }).sign(key));
+  });
+
   test("an unknown kid", async () => {
     await expectInvalidToken(await signWithRealKey(validClaims(), { kid: "some-other-kid" }));
   });
