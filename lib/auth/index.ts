@@ -8,7 +8,7 @@ export { isSessionRevoked, refreshRevocations } from "./revocations";
 export { hasScope, SESSION_SCOPE, type Scope } from "../shared/scopes";
 export { listUserSessions, revokeOtherSessions, revokeSession, revokeUserSession } from "./sessions";
 export { changePassword, createUser, disableUser, findUserById, normalizeEmail, registerUser, toPublicUser, type PublicUser } from "./users";
-export { getAuthorizationServerMetadata } from "./metadata";
+export { getAuthorizationServerMetadata, getProtectedResourceMetadata, getProtectedResourceMetadataUrl } from "./metadata";
 export {
   createPersonalAccessToken,
   listPersonalAccessTokens,

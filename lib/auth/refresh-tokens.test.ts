@@ -4,7 +4,7 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AppError } from "../shared/errors";
 import { exchangeRefreshGrant, revokeToken } from "./grants";
-import { getMe, passwordGrant, readBody, refreshGrant, signIn } from "../../test/api";
+import { getMe, passwordGrant, readBody, refreshGrant, signIn, unauthenticatedChallenge } from "../../test/api";
 
 const context = { ip: "203.0.113.7", userAgent: "vitest" };
 const CLIENT_ID = "keyhole-bff";
@@ -120,7 +120,7 @@ describe("refresh token rotation in the token service (controlled time)", () => 
     for (const accessToken of [tokens.access_token, successor.accessToken]) {
       const me = await getMe(accessToken);
       expect(me.status).toBe(401);
-      expect(me.headers.get("www-authenticate")).toBe('Bearer realm="keyhole", error="invalid_token"');
+      expect(me.headers.get("www-authenticate")).toBe(unauthenticatedChallenge("invalid_token"));
     }
 
     const session = await getDb().session.findUniqueOrThrow({ where: { id: successor.sessionId } });

@@ -16,11 +16,11 @@ import {
 import { beforeAll, describe, expect, test } from "vitest";
 import { getPublicJwks, SESSION_SCOPE } from "../../auth";
 import { getConfig } from "../../config";
-import { api, BASE, clientAuthorization, getMe, readBody, signIn, type TestUser, type TokenResponse } from "../../../test/api";
+import { api, BASE, clientAuthorization, getMe, readBody, signIn, type TestUser, type TokenResponse, unauthenticatedChallenge } from "../../../test/api";
 
-const INVALID_TOKEN_CHALLENGE = 'Bearer realm="keyhole", error="invalid_token"';
+const INVALID_TOKEN_CHALLENGE = unauthenticatedChallenge("invalid_token");
 const INVALID_REQUEST_CHALLENGE = 'Bearer realm="keyhole", error="invalid_request"';
-const NO_TOKEN_CHALLENGE = 'Bearer realm="keyhole"';
+const NO_TOKEN_CHALLENGE = unauthenticatedChallenge();
 
 let user: TestUser;
 let tokens: TokenResponse;

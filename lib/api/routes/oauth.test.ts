@@ -17,6 +17,7 @@ import {
   signIn,
   tokenRequest,
   uniqueEmail,
+  unauthenticatedChallenge,
 } from "../../../test/api";
 
 const revokeRequest = (params: Record<string, string>, headers: Record<string, string> = { Authorization: clientAuthorization() }) =>
@@ -313,7 +314,7 @@ describe("revocation", () => {
     expect(refreshed.json.error).toBe("invalid_grant");
     const me = await getMe(tokens.access_token);
     expect(me.status).toBe(401);
-    expect(me.headers.get("www-authenticate")).toBe('Bearer realm="keyhole", error="invalid_token"');
+    expect(me.headers.get("www-authenticate")).toBe(unauthenticatedChallenge("invalid_token"));
 
     const session = await getDb().session.findUniqueOrThrow({ where: { id: decodeJwt(tokens.access_token).sid as string } });
     expect(session.revokedAt).not.toBeNull();
