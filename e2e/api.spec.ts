@@ -245,6 +245,22 @@ test.describe("discovery for other services", () => {
     expect(metadata.grant_types_supported).toEqual(expect.arrayContaining(["password", "refresh_token"]));
   });
 
+  test("a 401 names the protected resource metadata (RFC 9728), which names the audience and the authorization server", async ({ request, baseURL }) => {
+    const anonymous = await request.get("/api/v1/me");
+    expect(anonymous.status()).toBe(401);
+    const origin = new URL(baseURL!).origin;
+    const url = /resource_metadata="([^"]+)"/.exec(anonymous.headers()["www-authenticate"] ?? "")?.[1];
+    expect(url).toBe(`${origin}/.well-known/oauth-protected-resource`);
+    const response = await request.get(url!);
+    expect(response.status()).toBe(200);
+    expect(await response.json()).toMatchObject({
+      resource: `${origin}/api/v1`,
+      authorization_servers: [origin],
+      jwks_uri: `${origin}/.well-known/jwks.json`,
+      bearer_methods_supported: ["header"],
+    });
+  });
+
   test("the OpenAPI document is served and describes the endpoints", async ({ request }) => {
     const response = await request.get("/api/v1/openapi.json");
     expect(response.status()).toBe(200);

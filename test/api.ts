@@ -2,11 +2,17 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { getApiApp } from "../lib/api";
+import { getProtectedResourceMetadataUrl } from "../lib/auth";
 
 export const BASE = "/api/v1";
 
 export function api(path: string, init?: RequestInit): Promise<Response> {
   return Promise.resolve(getApiApp().request(path.startsWith("/") ? path : `${BASE}/${path}`, init));
+}
+
+/** The API's 401 challenge (RFC 6750 §3), with where its RFC 9728 metadata is (§5.1). */
+export function unauthenticatedChallenge(error?: "invalid_token"): string {
+  return `Bearer realm="keyhole", ${error ? `error="${error}", ` : ""}resource_metadata="${getProtectedResourceMetadataUrl()}"`;
 }
 
 export function jsonRequest(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {

@@ -71,6 +71,46 @@ describe("every API answer", () => {
   });
 });
 
+describe("a wrong method on an existing path", () => {
+  const allowOf = (response: Response) => (response.headers.get("allow") ?? "").split(/,\s*/).filter(Boolean).sort();
+
+  test.each<[string, string, string[]]>([
+    ["PUT", "/notes", ["GET", "HEAD", "POST"]],
+    ["GET", "/auth/token", ["POST"]],
+    ["DELETE", "/me", ["GET", "HEAD"]],
+    ["POST", "/notes/some-id", ["DELETE", "GET", "HEAD", "PATCH"]],
+    ["PUT", "/tokens/some-id", ["DELETE"]],
+    ["DELETE", "/openapi.json", ["GET", "HEAD"]],
+  ])("%s %s answers 405 method_not_allowed with Allow", async (method, path, allow) => {
+    const { tokens } = await signIn();
+    const response = await api(`${BASE}${path}`, { method, headers: bearer(tokens.access_token) });
+    expect(response.status).toBe(405);
+    expect(allowOf(response)).toEqual(allow);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect((await readBody(response)).json.code).toBe("method_not_allowed");
+  });
+
+  test("405 wins over the body checks (415, 401): the method is judged first", async () => {
+    for (const headers of [{ "Content-Type": "text/plain" }, { "Content-Type": "application/json" }, {}] as Record<string, string>[]) {
+      const response = await api(`${BASE}/notes`, { method: "PUT", headers, body: "x" });
+      expect(response.status, JSON.stringify(headers)).toBe(405);
+      expect(allowOf(response)).toEqual(["GET", "HEAD", "POST"]);
+    }
+    const form = await api(`${BASE}/auth/token`, { method: "PUT", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "grant_type=password" });
+    expect(form.status).toBe(405);
+    expect(allowOf(form)).toEqual(["POST"]);
+  });
+
+  test("an unknown path is still 404, and a served method is not affected", async () => {
+    const { tokens } = await signIn();
+    expect((await api(`${BASE}/nowhere`, { method: "PUT" })).status).toBe(404);
+    expect((await api(`${BASE}/notes/x/y`, { method: "GET" })).status).toBe(404);
+    expect((await api(`${BASE}/notes`, { headers: bearer(tokens.access_token) })).status).toBe(200);
+    expect((await api(`${BASE}/notes`, { method: "HEAD", headers: bearer(tokens.access_token) })).status).toBe(200);
+  });
+});
+
 describe("the JWKS", () => {
   test("publishes the configured signing key without its private member d", async () => {
     const [privateKey] = getConfig().jwtSigningKeys;

@@ -5,6 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { AppError } from "../shared/errors";
 import { jsonBody } from "./middleware/json-body";
+import { requireRouteMethod } from "./middleware/route-methods";
 import { problemResponse, toAppError } from "./problems";
 import { createRouter } from "./router";
 import { activityRoutes } from "./routes/activity";
@@ -25,6 +26,7 @@ function createApiApp() {
     c.header("Cache-Control", "no-store");
     await next();
   });
+  app.use("*", requireRouteMethod(() => app.routes));
   app.route("/", oauthRoutes);
   app.use("*", jsonBody);
   app.route("/", usersRoutes);

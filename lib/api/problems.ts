@@ -1,6 +1,7 @@
 /** The one place API errors become responses: problem+json, or RFC 6749 JSON for OAuth endpoints. */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { getProtectedResourceMetadataUrl } from "../auth";
 import { AppError, problemResponse } from "../shared/errors";
 
 export { problemResponse };
@@ -20,8 +21,11 @@ export function toAppError(error: unknown): AppError {
 /** RFC 6750 §3: how a protected resource says why a bearer token was refused. */
 export function bearerChallenge(error: AppError, options: { tokenPresented: boolean; scope?: string }): Record<string, string> {
   if (error.code === "unauthenticated") {
-    return { "WWW-Authenticate": options.tokenPresented ? 'Bearer realm="keyhole", error="invalid_token"' : 'Bearer realm="keyhole"' };
+    // RFC 9728 §5.1: tells a client without a working token where to learn how to get one.
+    const metadata = `resource_metadata="${getProtectedResourceMetadataUrl()}"`;
+    return { "WWW-Authenticate": `Bearer realm="keyhole", ${options.tokenPresented ? 'error="invalid_token", ' : ""}${metadata}` };
   }
+  if (error.code === "invalid_request") return { "WWW-Authenticate": 'Bearer realm="keyhole", error="invalid_request"' };
   if (error.code === "insufficient_scope") {
     return { "WWW-Authenticate": `Bearer realm="keyhole", error="insufficient_scope", scope="${options.scope ?? ""}"` };
   }

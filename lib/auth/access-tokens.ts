@@ -1,7 +1,7 @@
 /**
  * Access tokens: RFC 9068 JWTs (`typ: at+jwt`) signed with the first key of JWT_SIGNING_KEYS
  * (ES256 or EdDSA). Lifetime ACCESS_TOKEN_TTL (default 5 min), never beyond the session's
- * absolute expiry. Verification pins algorithms, type, issuer and audience and only trusts keys
+ * absolute expiry. Verification pins algorithms, type, issuer and audience, requires a `kid`, and only trusts keys
  * from our own configuration: `jku`, `jwk` and `x5u` headers are never followed.
  * Key rotation: put the new key first; keep the old one with `exp` = now + ACCESS_TOKEN_TTL; it
  * keeps verifying (and stays in the JWKS) until then, and drops out by itself afterwards.
@@ -44,7 +44,7 @@ interface SigningState {
 /** What a successful signature, type, issuer and audience check established about one token string. */
 interface VerifiedToken {
   claims: AccessTokenClaims;
-  kid: string | undefined;
+  kid: string;
 }
 
 const globalForTokens = globalThis as unknown as {
@@ -136,6 +136,8 @@ async function verifyAccessToken(state: SigningState, token: string, nowMs: numb
     });
     const claims = payload as unknown as AccessTokenClaims;
     if (typeof claims.sid !== "string" || typeof claims.scope !== "string") return null;
+    // Without a kid a token would match a key by algorithm alone and escape key retirement.
+    if (typeof protectedHeader.kid !== "string") return null;
     return { claims, kid: protectedHeader.kid };
   } catch {
     return null;

@@ -5,12 +5,19 @@
  */
 import { AppError } from "../shared/errors";
 import { getConfig } from "../config";
-import { createAccessToken } from "./access-tokens";
+import { createAccessToken, validateAccessToken } from "./access-tokens";
 import { recordAuditEvent, type RequestContext } from "./audit";
 import { safeEqual } from "./crypto";
 import { verifyPassword } from "./passwords";
 import { checkPasswordAttempt, consumeRefresh } from "./rate-limits";
-import { findSessionByRefreshToken, generateRefreshToken, rotateRefreshToken, storeRefreshToken } from "./refresh-tokens";
+import { findPersonalAccessToken, PAT_PREFIX, revokePersonalAccessToken } from "./personal-access-tokens";
+import {
+  findSessionByRefreshToken,
+  generateRefreshToken,
+  REFRESH_TOKEN_PREFIX,
+  rotateRefreshToken,
+  storeRefreshToken,
+} from "./refresh-tokens";
 import { SESSION_SCOPE } from "../shared/scopes";
 import { createSessionForCredentials, revokeSession } from "./sessions";
 import { getDb } from "../db";
@@ -28,9 +35,13 @@ export interface TokenSet {
   userId: string;
 }
 
+// The scheme name is case-insensitive (RFC 9110 §11.1).
+const BASIC_SCHEME = /^Basic(?: |$)/i;
+const BASIC_CREDENTIALS = /^Basic +([A-Za-z0-9+/=]+)$/i;
+
 /** HTTP Basic client authentication (RFC 6749 §2.3.1). Returns the client id, or null. */
 export function authenticateClient(authorization: string | null | undefined): string | null {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization?.trim() ?? "");
+  const match = BASIC_CREDENTIALS.exec(authorization?.trim() ?? "");
   if (!match) return null;
   const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
   const separator = decoded.indexOf(":");
@@ -48,6 +59,25 @@ export function authenticateClient(authorization: string | null | undefined): st
   const idMatches = safeEqual(clientId, config.bffClientId);
   const secretMatches = safeEqual(clientSecret, config.bffClientSecret);
   return idMatches && secretMatches ? clientId : null;
+}
+
+/**
+ * The client of a token or revocation request. HTTP Basic is the only method (no
+ * client_secret_post), and a request authenticates the client once (RFC 6749 §2.3): a
+ * client_secret in the body next to Basic, or a body client_id naming another client, is
+ * invalid_request; credentials in the body without Basic are invalid_client.
+ */
+export function requireClient(input: { authorization: string | null | undefined; params: Record<string, unknown> }): string {
+  const { authorization, params } = input;
+  if (params.client_secret !== undefined && BASIC_SCHEME.test(authorization?.trim() ?? "")) {
+    throw new AppError("invalid_request", { detail: "Authenticate the client once, with HTTP Basic only." });
+  }
+  const clientId = authenticateClient(authorization);
+  if (!clientId) throw new AppError("invalid_client");
+  if (params.client_id !== undefined && params.client_id !== clientId) {
+    throw new AppError("invalid_request", { detail: "client_id does not name the authenticated client." });
+  }
+  return clientId;
 }
 
 async function issueTokenSet(input: {
@@ -140,10 +170,31 @@ async function hasSignedInFrom(user: { id: string } | null, ip: string | null): 
   return (await getDb().session.findFirst({ where: { userId: user.id, ip }, select: { id: true } })) !== null;
 }
 
-/** RFC 7009: ends the session of a refresh token. Unknown tokens are not an error. */
-export async function revokeRefreshToken(input: { clientId: string; token: string; context: RequestContext }): Promise<void> {
-  const session = await findSessionByRefreshToken(input.token);
-  if (session && session.clientId === input.clientId) {
-    await revokeSession(session.id, "sign_out", { context: input.context });
+/**
+ * RFC 7009 revocation. The token's shape says what it is (`khr_` refresh token, `khp_` PAT, else
+ * a JWT access token), so `token_type_hint` is not needed and a wrong hint changes nothing.
+ * A refresh or access token ends its whole session, so neither of the pair keeps working; a PAT
+ * is revoked on its own (the only client is the first-party BFF, so no owner check is possible).
+ * A live token of another client is refused (invalid_grant) rather than answered 200 while it
+ * keeps working; an unknown, expired or invalid token is not an error (§2.2).
+ */
+export async function revokeToken(input: { clientId: string; token: string; context: RequestContext; nowMs: number }): Promise<void> {
+  const { clientId, token, context, nowMs } = input;
+  if (token.startsWith(PAT_PREFIX)) {
+    const pat = await findPersonalAccessToken(token);
+    if (pat) await revokePersonalAccessToken(pat.userId, pat.id, context);
+    return;
   }
+  if (token.startsWith(REFRESH_TOKEN_PREFIX)) {
+    const session = await findSessionByRefreshToken(token);
+    if (!session || session.revokedAt) return;
+    if (session.clientId !== clientId) throw new AppError("invalid_grant");
+    await revokeSession(session.id, "sign_out", { context, nowMs });
+    return;
+  }
+  // Only a token that verifies with our keys names a session we may end.
+  const claims = await validateAccessToken(token, nowMs);
+  if (!claims) return;
+  if (claims.client_id !== clientId) throw new AppError("invalid_grant");
+  await revokeSession(claims.sid, "sign_out", { context, nowMs });
 }

@@ -1,14 +1,14 @@
 /** The token service's public surface: everything else in lib/auth is internal. */
 export { validateAccessToken, getPublicJwks, type AccessTokenClaims } from "./access-tokens";
 export { listAuditEvents, recordAuditEvent, type RequestContext } from "./audit";
-export { authenticateClient, exchangePasswordGrant, exchangeRefreshGrant, revokeRefreshToken, type TokenSet } from "./grants";
+export { authenticateClient, exchangePasswordGrant, requireClient, exchangeRefreshGrant, revokeToken, type TokenSet } from "./grants";
 export { warmUpPasswords, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from "./passwords";
 export { REFRESH_TOKEN_PREFIX } from "./refresh-tokens";
 export { isSessionRevoked, refreshRevocations } from "./revocations";
 export { hasScope, SESSION_SCOPE, type Scope } from "../shared/scopes";
 export { listUserSessions, revokeOtherSessions, revokeSession, revokeUserSession } from "./sessions";
 export { changePassword, reauthenticateSession, createUser, disableUser, findUserById, normalizeEmail, registerUser, toPublicUser, type PublicUser } from "./users";
-export { getAuthorizationServerMetadata } from "./metadata";
+export { getAuthorizationServerMetadata, getProtectedResourceMetadata, getProtectedResourceMetadataUrl } from "./metadata";
 export {
   createPersonalAccessToken,
   listPersonalAccessTokens,

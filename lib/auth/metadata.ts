@@ -1,5 +1,8 @@
-/** RFC 8414 authorization server metadata. */
+/** RFC 8414 authorization server metadata and RFC 9728 protected resource metadata. */
 import { getConfig } from "../config";
+import { PAT_SCOPES, SESSION_ONLY_SCOPES } from "../shared/scopes";
+
+const SCOPES = [...PAT_SCOPES, ...SESSION_ONLY_SCOPES];
 
 export function getAuthorizationServerMetadata() {
   const { jwtIssuer, appOrigin } = getConfig();
@@ -14,5 +17,27 @@ export function getAuthorizationServerMetadata() {
     response_types_supported: [],
     scopes_supported: ["profile:read", "notes:read", "notes:write", "sessions:manage", "tokens:manage"],
     service_documentation: `${appOrigin}/docs/api`,
+  };
+}
+
+/** Where the API's RFC 9728 metadata is published; named in its bearer challenges (§5.1). */
+export function getProtectedResourceMetadataUrl(): string {
+  return `${getConfig().appOrigin}/.well-known/oauth-protected-resource`;
+}
+
+/**
+ * RFC 9728 metadata of the API. No resource_signing_alg_values_supported: the API does not sign
+ * its responses. jwks_uri is the key set its access tokens are verified with.
+ */
+export function getProtectedResourceMetadata() {
+  const { jwtIssuer, jwtAudience, appOrigin } = getConfig();
+  return {
+    resource: jwtAudience,
+    authorization_servers: [jwtIssuer],
+    jwks_uri: `${appOrigin}/.well-known/jwks.json`,
+    bearer_methods_supported: ["header"],
+    scopes_supported: SCOPES,
+    resource_name: "Keyhole API",
+    resource_documentation: `${appOrigin}/docs/api`,
   };
 }

@@ -85,6 +85,12 @@ export async function listPersonalAccessTokens(userId: string): Promise<Personal
   return tokens.map(toPersonalAccessTokenDto);
 }
 
+/** The id and owner of a PAT by its value (revoked or not), or null. */
+export async function findPersonalAccessToken(token: string): Promise<{ id: string; userId: string } | null> {
+  if (!isWellFormedPat(token)) return null;
+  return getDb().personalAccessToken.findUnique({ where: { tokenHash: sha256(token) }, select: { id: true, userId: true } });
+}
+
 export async function revokePersonalAccessToken(userId: string, id: string, context: RequestContext): Promise<boolean> {
   const { count } = await getDb().personalAccessToken.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } });
   if (count > 0) {

@@ -16,9 +16,11 @@ import {
 import { beforeAll, describe, expect, test } from "vitest";
 import { getPublicJwks, SESSION_SCOPE } from "../../auth";
 import { getConfig } from "../../config";
-import { api, BASE, clientAuthorization, getMe, readBody, signIn, type TestUser, type TokenResponse } from "../../../test/api";
+import { api, BASE, clientAuthorization, getMe, readBody, signIn, type TestUser, type TokenResponse, unauthenticatedChallenge } from "../../../test/api";
 
-const INVALID_TOKEN_CHALLENGE = 'Bearer realm="keyhole", error="invalid_token"';
+const INVALID_TOKEN_CHALLENGE = unauthenticatedChallenge("invalid_token");
+const INVALID_REQUEST_CHALLENGE = 'Bearer realm="keyhole", error="invalid_request"';
+const NO_TOKEN_CHALLENGE = unauthenticatedChallenge();
 
 let user: TestUser;
 let tokens: TokenResponse;
@@ -216,6 +218,12 @@ describe("tampered access tokens are refused with 401 invalid_token", () => {
     }
   });
 
+  test("no kid at all (it would bypass key retirement)", async () => {
+    const privateJwk = getConfig().jwtSigningKeys[0]!;
+    const key = await importJWK(privateJwk as JWK, "ES256");
+    await expectInvalidToken(await new SignJWT(validClaims()).setProtectedHeader({ alg: "ES256", typ: "at+jwt" }).sign(key));
+  });
+
   test("an unknown kid", async () => {
     await expectInvalidToken(await signWithRealKey(validClaims(), { kid: "some-other-kid" }));
   });
@@ -247,17 +255,55 @@ describe("tampered access tokens are refused with 401 invalid_token", () => {
 });
 
 describe("the Authorization header", () => {
-  test("other schemes and malformed headers are refused with invalid_token", async () => {
-    for (const authorization of [
-      `Basic ${tokens.access_token}`,
-      `bearer${tokens.access_token}`,
-      `Bearer ${tokens.access_token} extra`,
-      `Bearer ${tokens.access_token},Bearer ${tokens.access_token}`,
-      "Bearer",
-    ]) {
+  // RFC 6750 §3.1: another scheme is a request without bearer credentials, so no error code.
+  test.each(["Basic xyz", "Token abc", "Digest username=\"a\", realm=\"keyhole\""])("another scheme (%s) is refused with 401 and a challenge without an error code", async (authorization) => {
+    const response = await api(`${BASE}/me`, { headers: { Authorization: authorization } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toBe(NO_TOKEN_CHALLENGE);
+    expect((await readBody(response)).json.code).toBe("unauthenticated");
+  });
+
+  test("a real token under another scheme is not served", async () => {
+    for (const authorization of [`Basic ${tokens.access_token}`, `bearer${tokens.access_token}`]) {
       const response = await api(`${BASE}/me`, { headers: { Authorization: authorization } });
       expect(response.status, authorization.slice(0, 20)).toBe(401);
-      expect(response.headers.get("www-authenticate")).toBe(INVALID_TOKEN_CHALLENGE);
+      expect(response.headers.get("www-authenticate")).toBe(NO_TOKEN_CHALLENGE);
+    }
+  });
+
+  test("a malformed bearer header is refused with 400 invalid_request", async () => {
+    for (const authorization of [
+      "Bearer a b",
+      "Bearer",
+      "Bearer ",
+      "Bearer a$b",
+      'Bearer "abc"',
+      "Bearer =abc",
+      `Bearer ${tokens.access_token} extra`,
+      `Bearer ${tokens.access_token},Bearer ${tokens.access_token}`,
+      `Bearer ${tokens.access_token}, Bearer ${tokens.access_token}`,
+    ]) {
+      const response = await api(`${BASE}/me`, { headers: { Authorization: authorization } });
+      expect(response.status, authorization.slice(0, 20)).toBe(400);
+      expect(response.headers.get("www-authenticate"), authorization.slice(0, 20)).toBe(INVALID_REQUEST_CHALLENGE);
+      expect((await readBody(response)).json.code).toBe("invalid_request");
+    }
+  });
+
+  test("two Authorization headers are refused with 400 invalid_request, never served as either one", async () => {
+    const other = await signIn();
+    for (const pair of [
+      [`Bearer ${tokens.access_token}`, `Bearer ${tokens.access_token}`],
+      [`Bearer ${tokens.access_token}`, `Bearer ${other.tokens.access_token}`],
+      ["Basic xyz", `Bearer ${tokens.access_token}`],
+      [`Bearer ${tokens.access_token}`, "Basic xyz"],
+    ]) {
+      const headers = new Headers(pair.map((value) => ["authorization", value] as [string, string]));
+      expect(headers.get("authorization")).toBe(pair.join(", "));
+      const response = await api(`${BASE}/me`, { headers });
+      expect(response.status, pair.map((value) => value.slice(0, 12)).join(" + ")).toBe(400);
+      expect(response.headers.get("www-authenticate")).toBe(INVALID_REQUEST_CHALLENGE);
+      expect((await readBody(response)).json.code).toBe("invalid_request");
     }
   });
 

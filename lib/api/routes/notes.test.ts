@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "../../db";
 import { createNote, NOTES_PAGE_MAX } from "../../notes";
-import { api, BASE, bearer, jsonRequest, readBody, signIn, type TestUser, type TokenResponse } from "../../../test/api";
+import { api, BASE, bearer, jsonRequest, readBody, signIn, type TestUser, type TokenResponse, unauthenticatedChallenge } from "../../../test/api";
 
 let alice: { user: TestUser; tokens: TokenResponse };
 let mallory: { user: TestUser; tokens: TokenResponse };
@@ -131,7 +131,7 @@ describe("notes CRUD", () => {
         ...(method === "POST" || method === "PATCH" ? { headers: { "Content-Type": "application/json" }, body: '{"title":"x"}' } : {}),
       });
       expect(response.status, `${method} ${path}`).toBe(401);
-      expect(response.headers.get("www-authenticate")).toBe('Bearer realm="keyhole"');
+      expect(response.headers.get("www-authenticate")).toBe(unauthenticatedChallenge());
     }
     expect((await getNote(alice, json.note.id)).json.note.title).toBe("Private");
   });

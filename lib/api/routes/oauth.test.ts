@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader } from "jose";
+import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from "jose";
 import { describe, expect, test } from "vitest";
 import { getPublicJwks, SESSION_SCOPE } from "../../auth";
 import { getConfig } from "../../config";
@@ -6,8 +6,10 @@ import { getDb } from "../../db";
 import {
   api,
   BASE,
+  bearer,
   clientAuthorization,
   getMe,
+  jsonRequest,
   passwordGrant,
   readBody,
   refreshGrant,
@@ -15,6 +17,7 @@ import {
   signIn,
   tokenRequest,
   uniqueEmail,
+  unauthenticatedChallenge,
 } from "../../../test/api";
 
 const revokeRequest = (params: Record<string, string>, headers: Record<string, string> = { Authorization: clientAuthorization() }) =>
@@ -157,6 +160,52 @@ describe("client authentication", () => {
     expect((await readBody(response)).json.error).toBe("invalid_client");
   });
 
+  test.each(["basic", "BASIC", "bAsIc"])("the scheme name %j is accepted: it is case-insensitive (RFC 9110 §11.1)", async (scheme) => {
+    const user = await registerUser();
+    const authorization = clientAuthorization().replace(/^Basic /, `${scheme} `);
+    const response = await tokenRequest({ grant_type: "password", username: user.email, password: user.password }, { Authorization: authorization });
+    expect(response.status).toBe(200);
+  });
+
+  // RFC 6749 §2.3: one authentication method per request. Only client_secret_basic is supported.
+  test.each([
+    ["the same client's id and secret", { client_id: "keyhole-bff", client_secret: process.env.BFF_CLIENT_SECRET! }],
+    ["another client's id and secret", { client_id: "someone-else", client_secret: "another-secret-another-secret-another" }],
+    ["a client_secret alone", { client_secret: process.env.BFF_CLIENT_SECRET! }],
+    ["another client_id alone", { client_id: "someone-else" }],
+  ])("Basic plus %s in the body is answered invalid_request", async (_label, credentials) => {
+    const user = await registerUser();
+    const response = await tokenRequest({ grant_type: "password", username: user.email, password: user.password, ...credentials });
+    expect(response.status).toBe(400);
+    expect((await readBody(response)).json.error).toBe("invalid_request");
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  test("Basic plus the same client_id in the body is accepted (it identifies, it does not authenticate)", async () => {
+    const user = await registerUser();
+    const response = await tokenRequest({ grant_type: "password", username: user.email, password: user.password, client_id: "keyhole-bff" });
+    expect(response.status).toBe(200);
+  });
+
+  test("client credentials in the body without Basic (client_secret_post) are refused with 401 invalid_client", async () => {
+    const user = await registerUser();
+    const response = await tokenRequest(
+      { grant_type: "password", username: user.email, password: user.password, client_id: "keyhole-bff", client_secret: process.env.BFF_CLIENT_SECRET! },
+      {},
+    );
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Basic /);
+    expect((await readBody(response)).json.error).toBe("invalid_client");
+  });
+
+  test("revocation with Basic and client credentials in the body is answered invalid_request and revokes nothing", async () => {
+    const { tokens } = await signIn();
+    const response = await revokeRequest({ token: tokens.refresh_token, client_id: "someone-else", client_secret: "another-secret-another-secret-another" });
+    expect(response.status).toBe(400);
+    expect((await readBody(response)).json.error).toBe("invalid_request");
+    expect((await getMe(tokens.access_token)).status).toBe(200);
+  });
+
   test("the client is checked before the grant, so a valid password does not help a wrong client", async () => {
     const user = await registerUser();
     const response = await tokenRequest(
@@ -265,7 +314,7 @@ describe("revocation", () => {
     expect(refreshed.json.error).toBe("invalid_grant");
     const me = await getMe(tokens.access_token);
     expect(me.status).toBe(401);
-    expect(me.headers.get("www-authenticate")).toBe('Bearer realm="keyhole", error="invalid_token"');
+    expect(me.headers.get("www-authenticate")).toBe(unauthenticatedChallenge("invalid_token"));
 
     const session = await getDb().session.findUniqueOrThrow({ where: { id: decodeJwt(tokens.access_token).sid as string } });
     expect(session.revokedAt).not.toBeNull();
@@ -309,6 +358,81 @@ describe("revocation", () => {
     expect(response.status).toBe(401);
     expect((await readBody(response)).json.error).toBe("invalid_client");
     expect((await refreshGrant(tokens.refresh_token)).status).toBe(200);
+  });
+
+  test.each([undefined, "access_token", "refresh_token", "something_else"])(
+    "revoking an access token (hint %j) ends its session: the access token and its refresh token stop working",
+    async (hint) => {
+      const { tokens } = await signIn();
+      expect(tokens.access_token.length).toBeGreaterThan(256);
+      const response = await revokeRequest({ token: tokens.access_token, ...(hint ? { token_type_hint: hint } : {}) });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      const me = await getMe(tokens.access_token);
+      expect(me.status).toBe(401);
+      expect((await readBody(me)).json.code).toBe("unauthenticated");
+      expect((await refreshGrant(tokens.refresh_token)).json.error).toBe("invalid_grant");
+    },
+  );
+
+  test("revoking a refresh token with the hint access_token still ends its session", async () => {
+    const { tokens } = await signIn();
+    expect((await revokeRequest({ token: tokens.refresh_token, token_type_hint: "access_token" })).status).toBe(200);
+    expect((await getMe(tokens.access_token)).status).toBe(401);
+    expect((await refreshGrant(tokens.refresh_token)).json.error).toBe("invalid_grant");
+  });
+
+  test("revoking a personal access token revokes it and leaves the owner's session working", async () => {
+    const { tokens } = await signIn();
+    const created = await readBody(
+      await api(`${BASE}/tokens`, jsonRequest("POST", { name: "script", scopes: ["profile:read"], expiresInDays: 7 }, bearer(tokens.access_token))),
+    );
+    expect(created.status).toBe(201);
+    const pat: string = created.json.token;
+    expect((await getMe(pat)).status).toBe(200);
+
+    expect((await revokeRequest({ token: pat, token_type_hint: "refresh_token" })).status).toBe(200);
+    const me = await getMe(pat);
+    expect(me.status).toBe(401);
+    expect((await readBody(me)).json.code).toBe("unauthenticated");
+    const stored = await getDb().personalAccessToken.findUniqueOrThrow({ where: { id: created.json.personalAccessToken.id } });
+    expect(stored.revokedAt).not.toBeNull();
+    expect((await getMe(tokens.access_token)).status).toBe(200);
+  });
+
+  test("an access token issued to another client is refused with invalid_grant and keeps working", async () => {
+    const { tokens } = await signIn();
+    const privateJwk = getConfig().jwtSigningKeys[0]!;
+    const foreign = await new SignJWT({ ...decodeJwt(tokens.access_token), client_id: "another-client" })
+      .setProtectedHeader({ alg: "ES256", kid: privateJwk.kid, typ: "at+jwt" })
+      .sign(await importJWK(privateJwk as JWK, "ES256"));
+    expect((await getMe(foreign)).status).toBe(200);
+    const { status, json } = await readBody(await revokeRequest({ token: foreign }));
+    expect(status).toBe(400);
+    expect(json.error).toBe("invalid_grant");
+    expect((await getMe(foreign)).status).toBe(200);
+    expect((await getMe(tokens.access_token)).status).toBe(200);
+  });
+
+  test("a refresh token of another client is refused with invalid_grant and keeps working", async () => {
+    const { tokens } = await signIn();
+    await getDb().session.update({ where: { id: decodeJwt(tokens.access_token).sid as string }, data: { clientId: "another-client" } });
+    const { status, json } = await readBody(await revokeRequest({ token: tokens.refresh_token }));
+    expect(status).toBe(400);
+    expect(json.error).toBe("invalid_grant");
+    expect((await getMe(tokens.access_token)).status).toBe(200);
+  });
+
+  test("revoking an unknown token of JWT length or a garbage token of 4096 characters answers 200", async () => {
+    for (const token of [`eyJ${"A".repeat(700)}.eyJ${"B".repeat(700)}.${"C".repeat(86)}`, "x".repeat(4096)]) {
+      expect((await revokeRequest({ token })).status).toBe(200);
+    }
+  });
+
+  test("a token over 4096 characters is answered invalid_request", async () => {
+    const { status, json } = await readBody(await revokeRequest({ token: "x".repeat(4097) }));
+    expect(status).toBe(400);
+    expect(json.error).toBe("invalid_request");
   });
 
   test("revocation without a token parameter is answered invalid_request", async () => {

@@ -1,7 +1,7 @@
 /**
  * The OAuth 2.0 endpoints: token (RFC 6749: password and refresh_token grants) and revocation
  * (RFC 7009). They speak RFC 6749 errors, not problem+json, and require HTTP Basic client
- * authentication. Bodies may be form-encoded (as the RFC says) or JSON.
+ * authentication, and only that (decision 014). Bodies may be form-encoded (as the RFC says) or JSON.
  */
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 
@@ -11,7 +11,8 @@ import { bodyLimit } from "hono/body-limit";
 import {
   exchangePasswordGrant,
   exchangeRefreshGrant,
-  revokeRefreshToken,
+  requireClient,
+  revokeToken,
   type RequestContext,
 } from "../../auth";
 import { AppError } from "../../shared/errors";
@@ -29,7 +30,13 @@ const passwordGrant = z.object({
   scope: z.string().max(500).optional(),
 });
 const refreshGrant = z.object({ grant_type: z.literal("refresh_token"), refresh_token: text({ min: 1, max: 256 }), scope: z.string().max(500).optional() });
-const revocationRequest = z.object({ token: text({ min: 1, max: 256 }), token_type_hint: z.string().max(50).optional() });
+// A JWT access token is ~640 characters; 4096 leaves room for larger claims and keys.
+const REVOKED_TOKEN_MAX_LENGTH = 4096;
+const revocationRequest = z.object({
+  token: text({ min: 1, max: REVOKED_TOKEN_MAX_LENGTH }),
+  // Only a hint (RFC 7009 §2.1): the token's own shape decides what it is.
+  token_type_hint: z.string().max(50).optional(),
+});
 
 /** Reads a form or JSON body into flat string parameters; a repeated parameter is invalid (RFC 6749 §3.2). */
 async function readParameters(c: Context): Promise<Record<string, unknown>> {
@@ -56,10 +63,11 @@ async function readParameters(c: Context): Promise<Record<string, unknown>> {
   throw new AppError("invalid_request", { detail: "Send the parameters form-encoded (application/x-www-form-urlencoded) or as JSON." });
 }
 
-function requireClient(c: Context): { clientId: string; context: RequestContext } {
-  const { clientId, context } = getCallerContext(c);
-  if (!clientId) throw new AppError("invalid_client");
-  return { clientId, context };
+/** Reads the parameters, then authenticates the client (Basic only, once: see requireClient). */
+async function readClientRequest(c: Context): Promise<{ clientId: string; context: RequestContext; params: Record<string, unknown> }> {
+  const params = await readParameters(c);
+  const clientId = requireClient({ authorization: c.req.header("authorization"), params });
+  return { clientId, context: getCallerContext(c).context, params };
 }
 
 function parse<T extends z.ZodType>(schema: T, params: Record<string, unknown>): z.infer<T> {
@@ -76,8 +84,7 @@ const limit = bodyLimit({ maxSize: OAUTH_BODY_MAX_BYTES, onError: (c) => oauthEr
 export const oauthRoutes = createRouter()
   .post("/auth/token", limit, async (c) => {
     try {
-      const { clientId, context } = requireClient(c);
-      const params = await readParameters(c);
+      const { clientId, context, params } = await readClientRequest(c);
       const nowMs = Date.now();
       let tokens;
       if (params.grant_type === "password") {
@@ -109,9 +116,9 @@ export const oauthRoutes = createRouter()
   })
   .post("/auth/revoke", limit, async (c) => {
     try {
-      const { clientId, context } = requireClient(c);
-      const { token } = parse(revocationRequest, await readParameters(c));
-      await revokeRefreshToken({ clientId, token, context });
+      const { clientId, context, params } = await readClientRequest(c);
+      const { token } = parse(revocationRequest, params);
+      await revokeToken({ clientId, token, context, nowMs: Date.now() });
       return c.body(null, 200, { "Cache-Control": "no-store" });
     } catch (error) {
       return oauthErrorResponse(c, toAppError(error));
@@ -159,9 +166,11 @@ export function registerOAuthDocs(registry: OpenAPIRegistry): void {
     method: "post",
     path: "/auth/revoke",
     tags: ["OAuth"],
-    summary: "Revocation (RFC 7009): ends the refresh token's session; always 200",
+    summary: "Revocation (RFC 7009): a refresh or access token ends its session, a personal access token is revoked",
+    description:
+      "The token's shape decides its type; token_type_hint is accepted and ignored. 200 also for an unknown, expired or invalid token. A live token issued to another client is refused with invalid_grant.",
     security: [{ clientBasic: [] }],
     request: { body: { required: true, ...form(revocationRequest) } },
-    responses: { 200: { description: "Revoked (or unknown)" }, 400: { description: "invalid_request", ...oauthError }, 401: { description: "invalid_client", ...oauthError } },
+    responses: { 200: { description: "Revoked (or unknown)" }, 400: { description: "invalid_request, invalid_grant (another client's token)", ...oauthError }, 401: { description: "invalid_client", ...oauthError } },
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { getDb } from "../../db";
-import { api, BASE, bearer, jsonRequest, passwordGrant, readBody, registerUser, strongPassword, uniqueClientIp, uniqueEmail } from "../../../test/api";
+import { api, BASE, bearer, jsonRequest, passwordGrant, readBody, registerUser, strongPassword, uniqueClientIp, uniqueEmail, unauthenticatedChallenge } from "../../../test/api";
 
 const register = async (body: unknown) => readBody(await api(`${BASE}/users`, jsonRequest("POST", body, { "X-Forwarded-For": uniqueClientIp() })));
 
@@ -277,7 +277,7 @@ describe("GET /me", () => {
   test("without a token answers 401 with a bare Bearer challenge", async () => {
     const response = await api(`${BASE}/me`);
     expect(response.status).toBe(401);
-    expect(response.headers.get("www-authenticate")).toBe('Bearer realm="keyhole"');
+    expect(response.headers.get("www-authenticate")).toBe(unauthenticatedChallenge());
     expect((await readBody(response)).json.code).toBe("unauthenticated");
   });
 
