@@ -2,6 +2,7 @@ import { getCurrentSession } from "@/lib/bff";
 import { Brand } from "../components/brand";
 import { IdleWatcher } from "./idle-watcher";
 import { Providers } from "./providers";
+import { ReauthDialog } from "./reauth-dialog";
 import { NavLink } from "./settings/nav-link";
 import { SignOutButton } from "./sign-out-button";
 
@@ -27,6 +28,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       </header>
       <main className="page">{children}</main>
       {session ? <IdleWatcher /> : null}
+      {session ? <ReauthDialog /> : null}
     </Providers>
   );
 }

@@ -1,6 +1,8 @@
 /**
  * The browser's only way to the server: same-origin calls to /bff with the anti-forgery header.
- * problem+json becomes an AppError; a 401 sends the user to sign in and back.
+ * problem+json becomes an AppError; a 401 sends the user to sign in and back; a 403
+ * `reauthentication_required` asks for the password (the registered prompt) and, once it is
+ * confirmed, sends the same request again.
  */
 import { AppError, appErrorFromProblem, isProblem } from "../shared/errors";
 import { loginPath } from "../shared/return-to";
@@ -9,6 +11,24 @@ import { announce, hasSignedOut } from "./session-events";
 /** Polling the deadlines and signing out are not activity; everything else through the BFF is. */
 const PASSIVE_PATHS = ["/bff/session?extend=false", "/bff/logout"];
 
+/** Shows the password dialog; resolves true once POST /bff/reauth succeeded, false if cancelled. */
+export type ReauthPrompt = () => Promise<boolean>;
+let reauthPrompt: ReauthPrompt | null = null;
+/** One dialog for every request that needs it at the same moment. */
+let pendingPrompt: Promise<boolean> | null = null;
+
+export function setReauthPrompt(prompt: ReauthPrompt | null): void {
+  reauthPrompt = prompt;
+}
+
+function askForPassword(): Promise<boolean> {
+  if (!reauthPrompt) return Promise.resolve(false);
+  pendingPrompt ??= reauthPrompt().finally(() => {
+    pendingPrompt = null;
+  });
+  return pendingPrompt;
+}
+
 export interface BffRequest {
   method?: "GET" | "POST" | "PATCH" | "DELETE";
   json?: unknown;
@@ -16,7 +36,11 @@ export interface BffRequest {
   allowUnauthenticated?: boolean;
 }
 
-export async function bffFetch<T>(path: `/bff/${string}`, { method = "GET", json, allowUnauthenticated = false }: BffRequest = {}): Promise<T> {
+export async function bffFetch<T>(
+  path: `/bff/${string}`,
+  { method = "GET", json, allowUnauthenticated = false }: BffRequest = {},
+  retried = false,
+): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json", "x-csrf": "1" };
   if (json !== undefined) headers["content-type"] = "application/json";
   let response: Response;
@@ -32,6 +56,11 @@ export async function bffFetch<T>(path: `/bff/${string}`, { method = "GET", json
   if (response.ok && !PASSIVE_PATHS.includes(path)) announce("activity");
   if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw isProblem(body) ? appErrorFromProblem(body) : new AppError(response.status >= 500 ? "internal" : "invalid_request");
-  return body as T;
+  if (response.ok) return body as T;
+  const error = isProblem(body) ? appErrorFromProblem(body) : new AppError(response.status >= 500 ? "internal" : "invalid_request");
+  // Asked once per call: a second refusal (or a cancelled dialog) goes to the caller.
+  if (error.code === "reauthentication_required" && !retried && (await askForPassword())) {
+    return bffFetch<T>(path, { method, json, allowUnauthenticated }, true);
+  }
+  throw error;
 }

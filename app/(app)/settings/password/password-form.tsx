@@ -9,7 +9,7 @@ const FIELD_ORDER: FieldName[] = ["currentPassword", "newPassword"];
 /** PASSWORD_MAX_INPUT_LENGTH in lib/shared/schemas (not imported: it would bring zod into the page). */
 const PASSWORD_MAX_LENGTH = 1024;
 
-type Outcome = { kind: "idle" } | { kind: "changed" } | { kind: "failed"; message: string | null; fields: Partial<Record<FieldName, string>> };
+type Outcome = { kind: "idle" } | { kind: "changed"; revokedTokens: boolean } | { kind: "failed"; message: string | null; fields: Partial<Record<FieldName, string>> };
 
 export function PasswordForm() {
   const changePassword = useChangePassword();
@@ -39,6 +39,7 @@ export function PasswordForm() {
     const data = new FormData(form);
     const currentPassword = String(data.get("currentPassword") ?? "");
     const newPassword = String(data.get("newPassword") ?? "");
+    const revokePersonalAccessTokens = data.get("revokePersonalAccessTokens") === "on";
     const missing: Partial<Record<FieldName, string>> = {};
     if (!currentPassword) missing.currentPassword = "Enter your current password.";
     if (!newPassword) missing.newPassword = "Enter a new password.";
@@ -46,11 +47,11 @@ export function PasswordForm() {
 
     setOutcome({ kind: "idle" });
     changePassword.mutate(
-      { currentPassword, newPassword },
+      { currentPassword, newPassword, revokePersonalAccessTokens },
       {
         onSuccess: () => {
           form.reset();
-          settle({ kind: "changed" });
+          settle({ kind: "changed", revokedTokens: revokePersonalAccessTokens });
         },
         onError: (error) => {
           const fields = fieldErrorMap(error);
@@ -74,7 +75,9 @@ export function PasswordForm() {
             {outcome.kind === "failed" ? outcome.message : null}
           </div>
           <div ref={successRef} tabIndex={-1} role="status" className={outcome.kind === "changed" ? "alert alert-info" : "visually-hidden"}>
-            {outcome.kind === "changed" ? "Password changed. Your other devices have been signed out." : null}
+            {outcome.kind === "changed"
+              ? `Password changed. Your other devices have been signed out${outcome.revokedTokens ? " and your personal access tokens revoked" : ""}.`
+              : null}
           </div>
           <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" maxLength={PASSWORD_MAX_LENGTH} error={fields.currentPassword} />
           <Field
@@ -86,6 +89,10 @@ export function PasswordForm() {
             error={fields.newPassword}
             hint="At least 12 characters. A few unrelated words make a strong one; avoid your name and email."
           />
+          <label className="checkbox">
+            <input type="checkbox" name="revokePersonalAccessTokens" />
+            Also revoke all my personal access tokens (scripts using them will stop working)
+          </label>
           <p className="muted small">Changing your password signs out every other device. This one stays signed in.</p>
           <div>
             <button type="submit" className="button button-primary" disabled={pending} aria-disabled={pending}>
