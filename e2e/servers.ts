@@ -32,6 +32,10 @@ export const SERVER_SPECS = {
    * (e2e/security/rate-limits.spec.ts) never locks out another test signing in to `main`.
    */
   limits: {},
+  /** Sign-in burst against one account (e2e/security/rate-limits.spec.ts), with a database of its own. */
+  burst: {},
+  /** Sensitive actions ask for the password again 3 s after sign-in (e2e/reauth.spec.ts). */
+  shortReauth: { env: { REAUTH_WINDOW: "3s" } },
   /** Secrets rotation (e2e/security/secrets-rotation.spec.ts): before and after, sharing one database. */
   rotationOld: { database: "rotation", env: rotationEnv.old },
   rotationNew: { database: "rotation", env: rotationEnv.new },

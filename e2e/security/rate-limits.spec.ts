@@ -109,6 +109,41 @@ test.describe("sign-in limits", () => {
   });
 });
 
+test.describe("a parallel burst", () => {
+  test("40 wrong passwords at once through /bff/login: at most 10 are checked, the rest get 429, and the server keeps answering", async ({ servers, bffClient }) => {
+    const origin = servers.burst;
+    const account = await newLimitsAccount(origin, bffClient);
+    const client = await cleanContext(origin);
+    const probe = await cleanContext(origin);
+    const guess = () => client.post("/bff/login", { headers: sameOrigin(origin), data: { email: account.email, password: generatePassword() } });
+
+    // While the burst runs, another request every 50 ms must still be answered promptly.
+    let bursting = true;
+    const probeMs: number[] = [];
+    const probing = (async () => {
+      while (bursting) {
+        const started = performance.now();
+        expect((await probe.get("/.well-known/jwks.json")).status()).toBe(200);
+        probeMs.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const statuses = (await Promise.all(Array.from({ length: 40 }, guess))).map((response) => response.status());
+    bursting = false;
+    await probing;
+
+    const checked = statuses.filter((status) => status === 401).length;
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(FAILURES_PER_ACCOUNT_AND_IP);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(40 - checked);
+    expect(probeMs.length).toBeGreaterThan(0);
+    expect(Math.max(...probeMs), `probe latencies ${probeMs.map(Math.round).join(", ")} ms`).toBeLessThan(1_000);
+    // The limit holds for the right password as well.
+    expect((await client.post("/bff/login", { headers: sameOrigin(origin), data: { email: account.email, password: account.password } })).status()).toBe(429);
+    await Promise.all([client.dispose(), probe.dispose()]);
+  });
+});
+
 /** Everything of a response except its Date. */
 async function snapshot(response: APIResponse) {
   const { date: _date, ...headers } = response.headers();
