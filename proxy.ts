@@ -58,6 +58,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Every page; not the API, the BFF, the benchmark's JSON routes, static files or well-known documents.
-  matcher: ["/((?!api/|bff/|bench/|_next/static|_next/image|\\.well-known/|favicon\\.ico|icon\\.svg).*)"],
+  // Every page; not the API, the BFF, static files or well-known documents.
+  matcher: ["/((?!api/|bff/|_next/static|_next/image|\\.well-known/|favicon\\.ico|icon\\.svg).*)"],
 };

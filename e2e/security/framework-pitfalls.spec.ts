@@ -4,10 +4,13 @@
  * (CVE-2025-29927's `x-middleware-subrequest`, RSC and prefetch requests, `.rsc` paths, case
  * and encoding variants, a cookie that is merely present); redirects, after login or to
  * login, never leave the origin whatever `returnTo`, `Host`, `X-Forwarded-Host` or an
- * absolute-form request target say; and a server action naming another host is a 4xx, not a 500.
+ * absolute-form request target say; a server action naming another host is a 4xx, not a 500;
+ * and the benchmark's routes are not part of the product, whatever the environment says.
  */
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import type { BrowserContext } from "@playwright/test";
 import { basicAuth, bearer, passwordGrant, revokeToken } from "../fixtures";
 import {
@@ -361,3 +364,33 @@ function absoluteFormRequest(origin: string, target: string, host: string): Prom
     });
   });
 }
+
+test.describe("benchmark code is not part of the product", () => {
+  for (const server of ["main", "benchVariable"] as const) {
+    test(`the /bench routes answer 404 on the production server (${server}${server === "benchVariable" ? ", KEYHOLE_BENCH=1" : ""})`, async ({ servers }) => {
+      for (const path of ["/bench/baseline", "/bench/metrics", "/bench/metrics?reset=1", "/bench/notes-query?user=x"]) {
+        const response = await rawRequest(servers[server], { path });
+        expect(response.status, path).toBe(404);
+      }
+    });
+  }
+
+  test("no source file of the app (app/, lib/, the server and its Next.js files) mentions the benchmark", () => {
+    const root = path.resolve(import.meta.dirname, "..", "..");
+    const mentions: string[] = [];
+    const stack = ["app", "lib", "server.ts", "proxy.ts", "instrumentation.ts", "next.config.ts"].map((entry) => path.join(root, entry));
+    while (stack.length > 0) {
+      const current = stack.pop()!;
+      if (current === path.join(root, "lib", "generated")) continue;
+      if (/bench/i.test(path.basename(current))) mentions.push(path.relative(root, current));
+      if (fs.statSync(current).isDirectory()) {
+        for (const entry of fs.readdirSync(current)) stack.push(path.join(current, entry));
+        continue;
+      }
+      fs.readFileSync(current, "utf8").split("\n").forEach((line, index) => {
+        if (/bench/i.test(line)) mentions.push(`${path.relative(root, current)}:${index + 1}: ${line.trim()}`);
+      });
+    }
+    expect(mentions).toEqual([]);
+  });
+});
