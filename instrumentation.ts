@@ -3,12 +3,7 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getConfig } = await import("./lib/config");
-  const config = getConfig();
+  getConfig();
   const { warmUpPasswords } = await import("./lib/auth");
   warmUpPasswords();
-  if (config.benchEnabled) {
-    const { startEventLoopMonitor } = await import("./lib/bench");
-    startEventLoopMonitor();
-    console.warn("KEYHOLE_BENCH is on: /bench/baseline and /bench/metrics are served (benchmarks only).");
-  }
 }

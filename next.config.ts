@@ -13,7 +13,6 @@ export default function nextConfig(phase: string): NextConfig {
         { source: "/:path*", headers: staticSecurityHeaders(isProduction) },
         { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
         { source: "/bff/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
-        { source: "/bench/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
       ];
     },
   };

@@ -19,6 +19,12 @@ function isProtected(pathname: string): boolean {
   return PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
 }
 
+/** Whether the host Next.js compares a server action's Origin with (X-Forwarded-Host, else Host) is the app's. */
+function namesAppHost(request: NextRequest, appOrigin: string): boolean {
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  return host === new URL(appOrigin).host;
+}
+
 export function proxy(request: NextRequest) {
   const { isProduction, appOrigin } = getConfig();
   const nonce = randomBytes(16).toString("base64");
@@ -29,8 +35,13 @@ export function proxy(request: NextRequest) {
   // Pages accept POSTs only as server actions (the login and registration forms). One from another
   // origin is refused here with a 403; Next.js itself would fail it with a 500.
   const origin = request.headers.get("origin");
-  if (request.method !== "GET" && request.method !== "HEAD" && origin !== null && origin !== appOrigin) {
+  const isWrite = request.method !== "GET" && request.method !== "HEAD";
+  if (isWrite && origin !== null && origin !== appOrigin) {
     explainRefusedDevelopmentOrigin(origin);
+    response = problemResponse(new AppError("csrf_rejected"));
+  } else if (isWrite && !namesAppHost(request, appOrigin)) {
+    // Next.js checks a server action's Origin against X-Forwarded-Host or Host and fails a
+    // mismatch with a 500; a write naming another host is refused here with a 403 instead.
     response = problemResponse(new AppError("csrf_rejected"));
   } else if (isProtected(pathname) && !request.cookies.has(SESSION_COOKIE_NAME)) {
     // Built on the configured origin, never on the Host header.
@@ -47,6 +58,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Every page; not the API, the BFF, the benchmark's JSON routes, static files or well-known documents.
-  matcher: ["/((?!api/|bff/|bench/|_next/static|_next/image|\\.well-known/|favicon\\.ico|icon\\.svg).*)"],
+  // Every page; not the API, the BFF, static files or well-known documents.
+  matcher: ["/((?!api/|bff/|_next/static|_next/image|\\.well-known/|favicon\\.ico|icon\\.svg).*)"],
 };

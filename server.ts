@@ -63,8 +63,27 @@ function isParsableRouterState(header: string | string[] | undefined): boolean {
   }
 }
 
+/**
+ * The origin-form (`/path?query`) of a request target: an absolute-form one (`http://host/path`,
+ * as sent to proxies) is reduced to its path, since Next.js answered it with a redirect to the host
+ * it names; null for anything else (`*`, garbage).
+ */
+function originFormTarget(url: string | undefined): string | null {
+  if (url?.startsWith("/")) return url;
+  try {
+    const target = new URL(url ?? "");
+    return target.protocol === "http:" || target.protocol === "https:" ? `${target.pathname}${target.search}` : null;
+  } catch {
+    return null;
+  }
+}
+
 createServer((request, response) => {
   if (!KNOWN_METHODS.has(request.method ?? "")) return refuse(response, 405, "Method not allowed.", { allow: [...KNOWN_METHODS].join(", ") });
+  // Served as the path alone: an origin server, not a proxy, never takes a host from the request.
+  const target = originFormTarget(request.url);
+  if (target === null) return refuse(response, 400, "The request target is not a path.");
+  request.url = target;
   if (!isDecodablePath(request.url)) return refuse(response, 400, "The request path is not valid percent-encoding.");
   if (!isParsableRouterState(request.headers["next-router-state-tree"])) return refuse(response, 400, "The router state header is malformed.");
   const clientIp = resolveClientIp(request.headers["x-forwarded-for"], request.socket.remoteAddress, trustProxyHops);

@@ -1,10 +1,10 @@
 import { defineConfig } from "vitest/config";
 
-// Unit and integration tests (lib/**/*.test.ts) against a real, temporary SQLite database.
+// Unit and integration tests (lib/**/*.test.ts, scripts/**/*.test.ts) against a real, temporary SQLite database.
 // Reporters are chosen on the command line (scripts/test.sh), not here.
 export default defineConfig({
   test: {
-    include: ["lib/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
     exclude: ["e2e/**", "**/node_modules/**", ".next/**"],
     environment: "node",
     // Config, the Prisma client, signing keys, the revocation set and the password pool are cached

@@ -76,10 +76,3 @@ export async function createPersonalAccessToken(server: BenchServer, token: stri
   expectStatus(response, 201, "POST /api/v1/tokens");
   return response.body.token;
 }
-
-/** The signed-in user's id (GET /api/v1/me). */
-export async function currentUserId(server: BenchServer, token: string): Promise<string> {
-  const response = await requestJson<{ user: { id: string } }>(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
-  expectStatus(response, 200, "GET /api/v1/me");
-  return response.body.user.id;
-}

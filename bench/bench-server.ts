@@ -1,16 +1,18 @@
 /**
  * Starts and stops the production server (server.ts as compiled by `npm run build`) for the
  * benchmark: fresh production secrets, a fresh SQLite database in a temporary directory, a free
- * port outside 3000–3300 on 127.0.0.1, BCRYPT_COST 12 and KEYHOLE_BENCH on. The server runs
- * under `flock -s` on the build lock so nobody rebuilds .next under it.
+ * port outside 3000–3300 on 127.0.0.1, BCRYPT_COST 12. The server is the product as built: the
+ * event-loop, CPU and memory metrics come from bench/metrics-preload.mjs, injected with
+ * `node --import` and answering on a second loopback port; the app has no benchmark routes.
+ * The server runs under `flock -s` on the build lock so nobody rebuilds .next under it.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { generateSecrets } from "../lib/config";
-import type { BenchMetrics } from "../lib/bench";
 import { requestJson } from "./http";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -19,6 +21,30 @@ export const BFF_CLIENT_ID = "keyhole-bff";
 /** server.ts as `npm run build` compiles it, run as `npm start` runs it: with a V8 heap budget of 256 MiB. */
 export const PRODUCTION_SERVER = ".next/keyhole/server.mjs";
 const SERVER_NODE_FLAGS = ["--max-old-space-size=256"];
+const METRICS_PRELOAD = pathToFileURL(path.join(ROOT, "bench", "metrics-preload.mjs")).href;
+/**
+ * The framework's floor: a route of the app that does next to nothing (a cached, constant JSON
+ * document; no proxy, no session, no database), to compare Keyhole's routes with.
+ */
+export const BASELINE_PATH = "/.well-known/jwks.json";
+
+/** What bench/metrics-preload.mjs answers. */
+export interface BenchMetrics {
+  /** How late the monitor's 10 ms timer fired (histogram value minus its interval), in ms. */
+  eventLoopDelayMs: { p50: number; p99: number; max: number; samples: number };
+  /** The raw histogram (time between ticks, interval included), in ms. */
+  eventLoopIntervalMs: { p50: number; p99: number; max: number };
+  /** CPU time of the whole process (every thread) since it started, in ms. */
+  cpuMs: number;
+  /** Time the main thread's event loop spent working since it started, in ms. */
+  eventLoopActiveMs: number;
+  rssBytes: number;
+  /** Peak resident set size of this process since it started (getrusage). */
+  maxRssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+}
 
 let flockAvailable: boolean | undefined;
 /** `command` under `flock MODE BUILD_LOCK` where util-linux flock exists (Linux); as is elsewhere. */
@@ -58,6 +84,7 @@ export interface BenchServer {
 function serverEnvironment(
   url: string,
   port: number,
+  metricsPort: number,
   databaseFile: string,
   secrets: ReturnType<typeof generateSecrets>,
   extra: Record<string, string>,
@@ -82,7 +109,8 @@ function serverEnvironment(
     TRUST_PROXY: "",
     PORT: String(port),
     HOST: "127.0.0.1",
-    KEYHOLE_BENCH: "1",
+    // Read by bench/metrics-preload.mjs only.
+    KEYHOLE_METRICS_PORT: String(metricsPort),
     ...extra,
   };
 }
@@ -90,9 +118,12 @@ function serverEnvironment(
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `keyhole-bench-${options.name}-`));
   const port = await findFreePort();
+  let metricsPort = await findFreePort();
+  while (metricsPort === port) metricsPort = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const secrets = generateSecrets();
-  const env = { ...process.env, ...serverEnvironment(url, port, path.join(dir, "bench.db"), secrets, options.env ?? {}) };
+  const env = { ...process.env, ...serverEnvironment(url, port, metricsPort, path.join(dir, "bench.db"), secrets, options.env ?? {}) };
 
   // Validates the configuration as production and migrates the fresh database.
   const setup = spawnSync(process.execPath, ["--import", "tsx", "scripts/setup.ts", "--production"], {
@@ -108,9 +139,10 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
 
   const logFile = path.join(dir, "server.log");
   const log = fs.openSync(logFile, "a");
+  const nodeFlags = [...SERVER_NODE_FLAGS, "--import", METRICS_PRELOAD];
   const nodeArgs = options.cpuProfileDir
-    ? [...SERVER_NODE_FLAGS, "--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`, "bench/profiled-server.mjs"]
-    : [...SERVER_NODE_FLAGS, PRODUCTION_SERVER];
+    ? [...nodeFlags, "--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`, "bench/profiled-server.mjs"]
+    : [...nodeFlags, PRODUCTION_SERVER];
   // flock keeps a shared lock on the build while the server runs; `detached` gives the pair its
   // own process group, so stop() ends exactly the processes started here.
   const [command, commandArgs] = underBuildLock("-s", [process.execPath, ...nodeArgs]);
@@ -156,8 +188,8 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   }
 
   const metrics = async ({ reset = false } = {}) => {
-    const response = await requestJson<BenchMetrics>(`${url}/bench/metrics${reset ? "?reset=1" : ""}`);
-    if (response.status !== 200) throw new Error(`bench: /bench/metrics answered ${response.status}`);
+    const response = await requestJson<BenchMetrics>(`${metricsUrl}${reset ? "?reset=1" : ""}`);
+    if (response.status !== 200) throw new Error(`bench: the metrics preload answered ${response.status}`);
     return response.body;
   };
 
@@ -240,9 +272,9 @@ async function waitUntilReady(url: string, hasExited: () => boolean, readLogTail
   while (Date.now() < deadline) {
     if (hasExited()) throw new Error(`bench: the server exited during start-up:\n${readLogTail()}`);
     try {
-      const response = await requestJson(`${url}/bench/baseline`);
+      const response = await requestJson(`${url}${BASELINE_PATH}`);
       if (response.status === 200) return;
-      throw new Error(`bench: /bench/baseline answered ${response.status}: is the build missing app/bench? (run with --build)`);
+      throw new Error(`bench: ${BASELINE_PATH} answered ${response.status}`);
     } catch (error) {
       if (error instanceof Error && error.message.startsWith("bench:")) throw error;
     }

@@ -1,6 +1,5 @@
 /**
- * Builds the production app when `.next` is missing, older than the sources, or lacks the bench
- * routes. The build runs under `flock -x` on the lock the bench servers hold shared, because
+ * Builds the production app when `.next` is missing or older than the sources. The build runs under `flock -x` on the lock the bench servers hold shared, because
  * teammates share `.next`: nobody rebuilds it while a suite serves from it.
  */
 import { spawnSync } from "node:child_process";
@@ -45,7 +44,6 @@ function newestSource(): { file: string; mtimeMs: number } | null {
 export function buildReason(): string | null {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
   if (!fs.existsSync(buildId)) return "no production build in .next";
-  if (!fs.existsSync(path.join(ROOT, ".next", "server", "app", "bench", "baseline", "route.js"))) return "the build has no /bench routes";
   if (!fs.existsSync(path.join(ROOT, PRODUCTION_SERVER))) return `the build has no ${PRODUCTION_SERVER}`;
   const builtAtMs = fs.statSync(buildId).mtimeMs;
   const newest = newestSource();

@@ -5,13 +5,12 @@
  * started, prints a table and writes bench/results.json.
  *
  * Scenarios (each: one warm-up run, then 3 measured runs; medians are reported):
- *   baseline  GET /bench/baseline (constant JSON: the framework's floor)
+ *   baseline  GET /.well-known/jwks.json, a route that does next to nothing (a cached,
+ *             constant JSON document; no proxy, session or database): the framework's floor
  *   session   GET /bff/session with the session cookie
  *   direct    GET /api/v1/notes with a bearer access token
  *   bff       GET /bff/api/notes with the session cookie (the same 20 notes)
  *   pat       GET /api/v1/notes with a personal access token
- *   notes-query  diagnostic: GET /bench/notes-query, only the Prisma read behind `direct` (no
- *             auth, no API framework), to show what that one query costs against the floor
  *   baseline-cookie  diagnostic: `baseline` sent with the session cookie, to show what Next.js
  *             itself spends on a request that carries the ~1 KB sealed cookie
  *   They run round-robin, so a noisy neighbour slows all of them alike and ratios hold.
@@ -36,13 +35,12 @@ import {
   bffLoginRequest,
   createNotes,
   createPersonalAccessToken,
-  currentUserId,
   registerUser,
   SESSION_COOKIE,
   signInCookie,
   type BenchUser,
 } from "./accounts";
-import { delay, ROOT, startServer, type BenchServer } from "./bench-server";
+import { BASELINE_PATH, delay, ROOT, startServer, type BenchServer } from "./bench-server";
 import { ensureBuild } from "./build";
 import { closeConnections, requestJson, setCookieValue } from "./http";
 import { median, percentile, runLoad, type LoadSpec, type RunResult } from "./load";
@@ -81,8 +79,8 @@ function boundedInt(value: string | undefined, min: number, max: number): number
   return number;
 }
 
-type ThroughputName = "baseline" | "session" | "direct" | "bff" | "pat" | "notes-query" | "baseline-cookie";
-const THROUGHPUT_SCENARIOS: ThroughputName[] = ["baseline", "session", "direct", "bff", "pat", "notes-query", "baseline-cookie"];
+type ThroughputName = "baseline" | "session" | "direct" | "bff" | "pat" | "baseline-cookie";
+const THROUGHPUT_SCENARIOS: ThroughputName[] = ["baseline", "session", "direct", "bff", "pat", "baseline-cookie"];
 
 /** A load run with the server's own cost per request: CPU of all its threads, and main-thread (event-loop) busy time. */
 interface MeasuredRun extends RunResult {
@@ -184,7 +182,7 @@ async function expectOk(spec: LoadSpec, what: string): Promise<unknown> {
   return response.body;
 }
 
-async function runThroughputScenarios(server: BenchServer, user: BenchUser, userId: string, pat: string) {
+async function runThroughputScenarios(server: BenchServer, user: BenchUser, pat: string) {
   const load = (path: string, headers: Record<string, string>, durationSeconds: number): LoadSpec => ({
     url: `${server.url}${path}`,
     headers,
@@ -194,7 +192,7 @@ async function runThroughputScenarios(server: BenchServer, user: BenchUser, user
   // A fresh cookie or access token for every run: each run starts like a new client, a cookie is
   // never older than a minute (no idle re-seal on every request) and no token expires mid-run.
   const specs: Record<ThroughputName, { description: string; prepare: (seconds: number) => Promise<LoadSpec> }> = {
-    baseline: { description: "GET /bench/baseline (constant JSON)", prepare: async (s) => load("/bench/baseline", {}, s) },
+    baseline: { description: `GET ${BASELINE_PATH} (cached constant JSON)`, prepare: async (s) => load(BASELINE_PATH, {}, s) },
     session: { description: "GET /bff/session, cookie", prepare: async (s) => load("/bff/session", { cookie: await signInCookie(server, user) }, s) },
     direct: {
       description: "GET /api/v1/notes, bearer JWT",
@@ -202,13 +200,9 @@ async function runThroughputScenarios(server: BenchServer, user: BenchUser, user
     },
     bff: { description: "GET /bff/api/notes, cookie", prepare: async (s) => load("/bff/api/notes", { cookie: await signInCookie(server, user) }, s) },
     pat: { description: "GET /api/v1/notes, personal access token", prepare: async (s) => load("/api/v1/notes", { authorization: `Bearer ${pat}` }, s) },
-    "notes-query": {
-      description: "diagnostic: the Prisma read behind direct, alone",
-      prepare: async (s) => load(`/bench/notes-query?user=${encodeURIComponent(userId)}`, {}, s),
-    },
     "baseline-cookie": {
       description: "diagnostic: baseline carrying the session cookie",
-      prepare: async (s) => load("/bench/baseline", { cookie: await signInCookie(server, user) }, s),
+      prepare: async (s) => load(BASELINE_PATH, { cookie: await signInCookie(server, user) }, s),
     },
   };
 
@@ -221,8 +215,6 @@ async function runThroughputScenarios(server: BenchServer, user: BenchUser, user
   }
   await expectOk(await specs.session.prepare(1), "session");
   await expectOk(await specs.baseline.prepare(1), "baseline");
-  const query = (await expectOk(await specs["notes-query"].prepare(1), "notes-query")) as { count: number };
-  if (query.count !== NOTES) throw new Error("bench: notes-query did not read the bench user's notes");
 
   console.log(`bench: warm-up, ${WARMUP_SECONDS} s per scenario`);
   for (const name of THROUGHPUT_SCENARIOS) await runLoad(await specs[name].prepare(WARMUP_SECONDS));
@@ -423,9 +415,8 @@ async function main() {
   const token = await accessToken(server, user);
   await createNotes(server, token, NOTES);
   const pat = await createPersonalAccessToken(server, token);
-  const userId = await currentUserId(server, token);
 
-  const scenarios = await runThroughputScenarios(server, user, userId, pat);
+  const scenarios = await runThroughputScenarios(server, user, pat);
   const loginStorm = await runLoginStorm(server, user);
   const mainStopped = await server.stop();
   servers.delete(server);
@@ -466,11 +457,6 @@ async function main() {
       name: "session ÷ baseline-cookie throughput (diagnostic)",
       value: round(rps("session") / rps("baseline-cookie")),
       meaning: "what Keyhole's /bff/session handler costs on top of the same request",
-    },
-    {
-      name: "notes-query ÷ baseline throughput (diagnostic)",
-      value: round(rps("notes-query") / rps("baseline")),
-      meaning: "the ceiling for direct ÷ baseline while GET /api/v1/notes runs this one Prisma query",
     },
   ];
   targets.push({ name: "server peak RSS (whole suite)", value: peakRssMiB, unit: "MiB", goal: "≤ 350 MiB", met: peakRssMiB <= 350, meaning: "max resident memory of a server process (getrusage), bcrypt worker threads included" });

@@ -41,6 +41,8 @@ export const SERVER_SPECS = {
   rotationNew: { database: "rotation", env: rotationEnv.new },
   /** A BFF in front of an external API: the fake one e2e/security/external-upstream.spec.ts serves. */
   externalApi: { env: { API_BASE_URL: fakeApiBaseUrl } },
+  /** The variable that once turned benchmark routes on: a production build ignores it (framework-pitfalls.spec.ts). */
+  benchVariable: { env: { KEYHOLE_BENCH: "1" } },
 } satisfies Record<string, ServerSpec>;
 
 export type ServerName = keyof typeof SERVER_SPECS;

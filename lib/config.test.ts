@@ -193,14 +193,6 @@ describe("other variables", () => {
     expect(configError(productionEnv({ APP_ORIGIN: "not a url" })).message).toContain("APP_ORIGIN");
   });
 
-  test("KEYHOLE_BENCH is off by default and on only for 1 or true", () => {
-    expect(loadConfig(productionEnv(), projectRoot).benchEnabled).toBe(false);
-    expect(loadConfig(productionEnv({ KEYHOLE_BENCH: "0" }), projectRoot).benchEnabled).toBe(false);
-    expect(loadConfig(productionEnv({ KEYHOLE_BENCH: "1" }), projectRoot).benchEnabled).toBe(true);
-    expect(loadConfig(productionEnv({ KEYHOLE_BENCH: "true" }), projectRoot).benchEnabled).toBe(true);
-    expect(configError(productionEnv({ KEYHOLE_BENCH: "yes" })).message).toContain("KEYHOLE_BENCH");
-  });
-
   test("an unknown NODE_ENV is refused", () => {
     expect(configError(productionEnv({ NODE_ENV: "staging" })).message).toContain("NODE_ENV");
   });

@@ -129,8 +129,6 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   // Not HOSTNAME: shells and containers set that to the machine's name.
   HOST: z.string().min(1).default("0.0.0.0"),
-  // Only `npm run bench` turns this on: it serves /bench/baseline and /bench/metrics (else 404).
-  KEYHOLE_BENCH: z.enum(["0", "1", "false", "true"], { message: 'must be "1", "true", "0" or "false"' }).default("0"),
 });
 
 export interface PrivateSigningJwk {
@@ -169,8 +167,6 @@ export interface Config {
   trustProxyHops: number;
   port: number;
   hostname: string;
-  /** KEYHOLE_BENCH: the benchmark's routes (/bench/*) and event-loop monitor are on. */
-  benchEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -221,7 +217,6 @@ export function loadConfig(rawEnv: Env, projectRoot = process.cwd()): Config {
     trustProxyHops: e.TRUST_PROXY,
     port: e.PORT,
     hostname: e.HOST,
-    benchEnabled: e.KEYHOLE_BENCH === "1" || e.KEYHOLE_BENCH === "true",
   };
 }
 

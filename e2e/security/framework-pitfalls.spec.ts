@@ -2,10 +2,15 @@
  * Caching and Next.js pitfalls: responses that carry a session or credentials must never be
  * stored by a cache; protected pages must not be reachable through framework back doors
  * (CVE-2025-29927's `x-middleware-subrequest`, RSC and prefetch requests, `.rsc` paths, case
- * and encoding variants, a cookie that is merely present); and redirects, after login or to
- * login, never leave the origin whatever `returnTo`, `Host` or `X-Forwarded-Host` say.
+ * and encoding variants, a cookie that is merely present); redirects, after login or to
+ * login, never leave the origin whatever `returnTo`, `Host`, `X-Forwarded-Host` or an
+ * absolute-form request target say; a server action naming another host is a 4xx, not a 500;
+ * and the benchmark's routes are not part of the product, whatever the environment says.
  */
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
 import type { BrowserContext } from "@playwright/test";
 import { basicAuth, bearer, passwordGrant, revokeToken } from "../fixtures";
 import {
@@ -14,6 +19,7 @@ import {
   cookieHeader,
   EVIL_ORIGIN,
   expectNoStore,
+  PROBLEM_JSON,
   rawRequest,
   sameOrigin,
   signInBff,
@@ -291,5 +297,100 @@ test.describe("redirects never leave the origin", () => {
         expect(String(location)).not.toContain("evil.example");
       }
     }
+  });
+});
+
+test.describe("the production server refuses what Next.js would fail or misroute", () => {
+  test("a server action whose Host or X-Forwarded-Host differs from the app's origin is a 4xx, not a 500", async ({ baseURL }) => {
+    const origin = baseURL!;
+    const { host, port } = new URL(origin);
+    const otherHost = `127.0.0.1:${Number(port) + 1}`;
+    const mismatches: Record<string, string>[] = [
+      { Host: otherHost },
+      { Host: host, "X-Forwarded-Host": otherHost },
+      { Host: "evil.example" },
+    ];
+    for (const headers of mismatches) {
+      const response = await rawRequest(origin, {
+        method: "POST",
+        path: "/",
+        headers: { ...headers, Origin: origin, "Next-Action": "0".repeat(42), "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component" },
+        body: "[]",
+      });
+      const label = `${JSON.stringify(headers)} → ${response.status}`;
+      expect([400, 403], label).toContain(response.status);
+      expect(String(response.headers["content-type"]), label).toContain(PROBLEM_JSON);
+    }
+  });
+
+  test("an absolute-form request target is answered as the same path, never redirected to the host it names", async ({ baseURL }) => {
+    const origin = baseURL!;
+    const { host } = new URL(origin);
+    for (const path of ["/", "/notes", "/login"]) {
+      const expected = await rawRequest(origin, { path });
+      for (const target of [`${origin}${path}`, `http://evil.example${path}`, `https://evil.example:8443${path}`]) {
+        const response = await absoluteFormRequest(origin, target, host);
+        const label = `GET ${target} (Host: ${host}) → ${response.status} Location: ${response.headers.location ?? ""}`;
+        expect(response.status, label).toBe(expected.status);
+        expect(response.headers.location, label).toBe(expected.headers.location);
+        if (response.headers.location !== undefined) {
+          expect(new URL(response.headers.location, origin).origin, label).toBe(origin);
+          expect(response.headers.location, label).not.toContain("evil.example");
+        }
+      }
+    }
+  });
+});
+
+/** Absolute-form (`GET http://host/path HTTP/1.1`), as a proxy sends it: node:http and fetch cannot, so over a raw socket. */
+function absoluteFormRequest(origin: string, target: string, host: string): Promise<{ status: number; headers: Record<string, string> }> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.setTimeout(15_000, () => socket.destroy(new Error(`timeout: GET ${target}`)));
+    socket.on("connect", () => socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const [head = ""] = Buffer.concat(chunks).toString("latin1").split("\r\n\r\n");
+      const [statusLine = "", ...lines] = head.split("\r\n");
+      const headers: Record<string, string> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(":");
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status: Number(statusLine.split(" ")[1]), headers });
+    });
+  });
+}
+
+test.describe("benchmark code is not part of the product", () => {
+  for (const server of ["main", "benchVariable"] as const) {
+    test(`the /bench routes answer 404 on the production server (${server}${server === "benchVariable" ? ", KEYHOLE_BENCH=1" : ""})`, async ({ servers }) => {
+      for (const path of ["/bench/baseline", "/bench/metrics", "/bench/metrics?reset=1", "/bench/notes-query?user=x"]) {
+        const response = await rawRequest(servers[server], { path });
+        expect(response.status, path).toBe(404);
+      }
+    });
+  }
+
+  test("no source file of the app (app/, lib/, the server and its Next.js files) mentions the benchmark", () => {
+    const root = path.resolve(import.meta.dirname, "..", "..");
+    const mentions: string[] = [];
+    const stack = ["app", "lib", "server.ts", "proxy.ts", "instrumentation.ts", "next.config.ts"].map((entry) => path.join(root, entry));
+    while (stack.length > 0) {
+      const current = stack.pop()!;
+      if (current === path.join(root, "lib", "generated")) continue;
+      if (/bench/i.test(path.basename(current))) mentions.push(path.relative(root, current));
+      if (fs.statSync(current).isDirectory()) {
+        for (const entry of fs.readdirSync(current)) stack.push(path.join(current, entry));
+        continue;
+      }
+      fs.readFileSync(current, "utf8").split("\n").forEach((line, index) => {
+        if (/bench/i.test(line)) mentions.push(`${path.relative(root, current)}:${index + 1}: ${line.trim()}`);
+      });
+    }
+    expect(mentions).toEqual([]);
   });
 });
