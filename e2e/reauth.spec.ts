@@ -3,7 +3,7 @@
  * action opens a password dialog; the right password lets the same action through, a wrong one
  * says so, and cancelling keeps what the user typed.
  */
-import type { Page } from "@playwright/test";
+import type { APIRequestContext, Browser, Page } from "@playwright/test";
 import { expect, registerAccount, SIGNED_OUT, test, type Account } from "./fixtures";
 
 const WINDOW_MS = 3_000;
@@ -16,6 +16,17 @@ async function signInOn(page: Page, account: Account) {
   await expect(page).toHaveURL(/\/notes$/);
 }
 
+/** A new account signed in on `shortReauth`, on its tokens page, once the window has passed. */
+async function staleTokensPage(browser: Browser, origin: string, api: APIRequestContext): Promise<{ page: Page; account: Account }> {
+  const account = await registerAccount(api);
+  const context = await browser.newContext({ baseURL: origin, storageState: SIGNED_OUT });
+  const page = await context.newPage();
+  await signInOn(page, account);
+  await page.goto("/settings/tokens");
+  await page.waitForTimeout(WINDOW_MS + 500);
+  return { page, account };
+}
+
 async function fillTokenForm(page: Page, name: string) {
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByRole("checkbox", { name: "notes:read" }).check();
@@ -25,13 +36,7 @@ async function fillTokenForm(page: Page, name: string) {
 
 test.describe("re-authentication", () => {
   test("creating a token after the window asks for the password, then creates it", async ({ browser, servers, apiFor }, testInfo) => {
-    const api = await apiFor("shortReauth");
-    const account = await registerAccount(api);
-    const context = await browser.newContext({ baseURL: servers.shortReauth, storageState: SIGNED_OUT });
-    const page = await context.newPage();
-    await signInOn(page, account);
-    await page.goto("/settings/tokens");
-    await page.waitForTimeout(WINDOW_MS + 500);
+    const { page, account } = await staleTokensPage(browser, servers.shortReauth, await apiFor("shortReauth"));
 
     await fillTokenForm(page, "deploy script");
     const dialog = page.getByRole("dialog", { name: "Confirm your password" });
@@ -49,17 +54,11 @@ test.describe("re-authentication", () => {
     await expect(dialog).toBeHidden();
     await expect(page.getByLabel("Your new token")).toHaveValue(/^khp_/);
     await page.screenshot({ path: testInfo.outputPath("reauth-token-created.png") });
-    await context.close();
+    await page.context().close();
   });
 
   test("cancelling the dialog refuses the action and keeps the form as typed", async ({ browser, servers, apiFor }) => {
-    const api = await apiFor("shortReauth");
-    const account = await registerAccount(api);
-    const context = await browser.newContext({ baseURL: servers.shortReauth, storageState: SIGNED_OUT });
-    const page = await context.newPage();
-    await signInOn(page, account);
-    await page.goto("/settings/tokens");
-    await page.waitForTimeout(WINDOW_MS + 500);
+    const { page } = await staleTokensPage(browser, servers.shortReauth, await apiFor("shortReauth"));
 
     await fillTokenForm(page, "kept name");
     const dialog = page.getByRole("dialog", { name: "Confirm your password" });
@@ -68,6 +67,6 @@ test.describe("re-authentication", () => {
     await expect(page.getByRole("alert").filter({ hasText: "Confirm your password to continue." })).toBeVisible();
     await expect(page.getByLabel("Name", { exact: true })).toHaveValue("kept name");
     await expect(page.getByLabel("Your new token")).toHaveCount(0);
-    await context.close();
+    await page.context().close();
   });
 });

@@ -13,10 +13,26 @@ export type { Prisma } from "./generated/prisma/client";
  */
 const CONNECTION_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
+/**
+ * Prisma's adapter opens transactions with a plain (deferred) BEGIN. In WAL mode a deferred
+ * transaction that reads first and writes later cannot wait for another instance's write lock:
+ * the upgrade fails at once (SQLITE_BUSY, or SQLITE_BUSY_SNAPSHOT once the other committed), and
+ * no busy timeout helps. Seen: two instances rotating one refresh token at once answered 500.
+ * BEGIN IMMEDIATE takes the write lock up front, waiting for it (better-sqlite3's 5 s busy
+ * timeout) as any single write does.
+ */
+function beginImmediately(adapter: object): void {
+  const client = (adapter as { client?: { prepare(sql: string): unknown } }).client;
+  if (!client) throw new TypeError("the SQLite adapter no longer exposes its client: revisit lib/db.ts");
+  const prepare = client.prepare.bind(client);
+  client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+}
+
 class SqliteAdapter extends PrismaBetterSQLite3 {
   override async connect() {
     const adapter = await super.connect();
     await adapter.executeScript(CONNECTION_PRAGMAS);
+    beginImmediately(adapter);
     return adapter;
   }
 }

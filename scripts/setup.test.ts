@@ -159,29 +159,25 @@ describe("npm start's setup beside a running instance", () => {
     fs.rmSync(sandbox, { recursive: true, force: true });
   });
 
-  it("restarting with no pending migration succeeds while another process writes to the database", async () => {
-    fs.copyFileSync(inject("templateDatabasePath"), databasePath);
+  /** Runs setup while another process holds the database open and writes; expects a complete, recorded schema. */
+  async function expectSetupBesideWriter() {
     holder = await holdDatabase(databasePath);
-
     const setup = await runSetup(`file:${databasePath}`);
-
     expect(setup.code, setup.output).toBe(0);
     expect(schemaOf(databasePath)).toEqual(schemaOf(inject("templateDatabasePath")));
     const status = await runPrisma(`file:${databasePath}`, ["migrate", "status"]);
     expect(status.code, status.output).toBe(0);
+  }
+
+  it("restarting with no pending migration succeeds while another process writes to the database", async () => {
+    fs.copyFileSync(inject("templateDatabasePath"), databasePath);
+    await expectSetupBesideWriter();
   }, 60_000);
 
   it("a rolling deploy applies a pending migration while the old instance writes to the database", async () => {
     expect(migrationNames.length).toBeGreaterThan(1);
     await createDatabaseWithPendingMigrations(databasePath);
-    holder = await holdDatabase(databasePath);
-
-    const setup = await runSetup(`file:${databasePath}`);
-
-    expect(setup.code, setup.output).toBe(0);
-    expect(schemaOf(databasePath)).toEqual(schemaOf(inject("templateDatabasePath")));
-    const status = await runPrisma(`file:${databasePath}`, ["migrate", "status"]);
-    expect(status.code, status.output).toBe(0);
+    await expectSetupBesideWriter();
   }, 60_000);
 
   it("a deploy waits for the migration lock that another deploy holds, then succeeds", async () => {

@@ -1,14 +1,16 @@
 /**
  * Starting beside running instances (SQLite, decision 015): a third replica runs what `npm start`
  * runs (setup.ts, which applies migrations, then server.ts) on the database that `replicaA` and
- * `replicaB` are serving, and must come up and accept the tokens they issue.
+ * `replicaB` are serving, and must come up and accept the tokens they issue, and refuse a
+ * session revoked before it started, however long before (decision 003).
  */
 import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { bearer, passwordGrant } from "../fixtures";
+import type { APIRequestContext } from "@playwright/test";
 import { getTestRun, serverEnvironment } from "../support/test-run";
-import { cleanContext } from "./support/attacker";
+import { bffHeaders, cleanContext, cookieHeader, signInBff } from "./support/attacker";
 import { createAccount, expect, test } from "./support/fixtures";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -25,15 +27,15 @@ function freePort(): Promise<number> {
   });
 }
 
-test("a replica started while two others serve the same database comes up and accepts their tokens", async ({ servers, bffClient }) => {
-  test.setTimeout(READY_TIMEOUT_MS + 30_000);
+/** Starts a replica of `replicaA`'s group as `npm start` does; resolves once it answers, with a way to stop it. */
+async function startReplica(extraEnv: Record<string, string> = {}): Promise<{ url: string; client: APIRequestContext; stop: () => Promise<void> }> {
   const run = getTestRun();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = serverEnvironment(run, { ...run.servers.replicaA, port, url });
   const child = spawn("sh", ["-c", "node_modules/.bin/tsx scripts/setup.ts --production && exec node --max-old-space-size=256 .next/keyhole/server.mjs"], {
     cwd: ROOT,
-    env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, ...extraEnv },
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -41,27 +43,64 @@ test("a replica started while two others serve the same database comes up and ac
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
   let exitCode: number | null = null;
   child.once("exit", (code) => (exitCode = code ?? -1));
-  const onA = await cleanContext(servers.replicaA);
-  const onNew = await cleanContext(url);
-  try {
-    // Replica A is serving (and writing) while the new one starts.
-    const account = await createAccount(onA, bffClient, { name: "Third replica" });
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    let ready = false;
-    while (!ready && exitCode === null && Date.now() < deadline) {
-      ready = await onNew.get("/.well-known/jwks.json").then((response) => response.ok(), () => false);
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    expect(exitCode, `the new replica exited during start-up:\n${stderr}`).toBeNull();
-    expect(ready, `the new replica did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${stderr}`).toBe(true);
+  const client = await cleanContext(url);
+  const stop = async () => {
+    await client.dispose();
+    if (child.pid !== undefined && exitCode === null) process.kill(-child.pid, "SIGTERM");
+  };
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let ready = false;
+  while (!ready && exitCode === null && Date.now() < deadline) {
+    ready = await client.get("/.well-known/jwks.json").then((response) => response.ok(), () => false);
+    if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  if (!ready) await stop();
+  expect(exitCode, `the new replica exited during start-up:\n${stderr}`).toBeNull();
+  expect(ready, `the new replica did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${stderr}`).toBe(true);
+  return { url, client, stop };
+}
 
+test("a replica started while two others serve the same database comes up and accepts their tokens", async ({ servers, bffClient }) => {
+  test.setTimeout(READY_TIMEOUT_MS + 30_000);
+  const onA = await cleanContext(servers.replicaA);
+  // Replica A is serving (and writing) while the new one starts.
+  const account = await createAccount(onA, bffClient, { name: "Third replica" });
+  const replica = await startReplica();
+  try {
     const tokens = await passwordGrant(onA, bffClient, account);
-    const me = await onNew.get("/api/v1/me", { headers: bearer(tokens.access_token) });
+    const me = await replica.client.get("/api/v1/me", { headers: bearer(tokens.access_token) });
     expect(me.status()).toBe(200);
     expect((await onA.get("/api/v1/me", { headers: bearer(tokens.access_token) })).status()).toBe(200);
   } finally {
     await onA.dispose();
-    await onNew.dispose();
-    if (child.pid !== undefined && exitCode === null) process.kill(-child.pid, "SIGTERM");
+    await replica.stop();
+  }
+});
+
+test("a replica started long after a sign-out refuses the signed-out cookie and serves the others", async ({ servers, bffClient }) => {
+  // The first version forgot a revocation ACCESS_TOKEN_TTL + 30 s after it, and a replica started
+  // later looked back only that far: with 2 s tokens, 33 s later the copied cookie worked again.
+  const FORGOTTEN_AFTER_MS = (2 + 30 + 1) * 1000;
+  test.setTimeout(FORGOTTEN_AFTER_MS + READY_TIMEOUT_MS + 30_000);
+  const a = servers.replicaA;
+  const onA = await cleanContext(a);
+  const account = await createAccount(onA, bffClient, { name: "Signed out long ago" });
+  const signedOut = await signInBff(a, account);
+  const stillIn = await signInBff(a, account);
+  expect((await onA.post("/bff/logout", { headers: bffHeaders(a, signedOut) })).status()).toBe(204);
+  await new Promise((resolve) => setTimeout(resolve, FORGOTTEN_AFTER_MS));
+
+  const replica = await startReplica({ ACCESS_TOKEN_TTL: "2s" });
+  try {
+    expect((await replica.client.get("/bff/session", { headers: cookieHeader(signedOut) })).status()).toBe(401);
+    expect((await replica.client.get("/bff/api/notes", { headers: cookieHeader(signedOut) })).status()).toBe(401);
+    const page = await replica.client.get("/notes", { headers: cookieHeader(signedOut), maxRedirects: 0 });
+    expect(page.status(), "the notes page rendered for a signed-out cookie").toBe(307);
+    expect(page.headers().location).toContain("/login");
+    expect((await replica.client.get("/bff/session", { headers: cookieHeader(stillIn) })).status()).toBe(200);
+    expect((await onA.get("/bff/session", { headers: cookieHeader(signedOut) })).status()).toBe(401);
+  } finally {
+    await onA.dispose();
+    await replica.stop();
   }
 });

@@ -5,7 +5,7 @@
  * second on every instance, without a database query per request"): B's copy of the cookie and
  * B's acceptance of the access token both end. The measured delays are printed.
  */
-import { bearer, passwordGrant, revokeToken } from "../fixtures";
+import { bearer, passwordGrant, requestToken, revokeToken } from "../fixtures";
 import { bffHeaders, cleanContext, cookieHeader, signInBff } from "./support/attacker";
 import { createAccount, expect, test } from "./support/fixtures";
 
@@ -94,6 +94,34 @@ test("signing out one device on replica B ends that device's cookie on replica A
   expect(laptopMs).not.toBeNull();
   expect(laptopMs!).toBeLessThanOrEqual(LIMIT_MS);
   expect((await onB.get("/bff/session", { headers: cookieHeader(phone) })).status(), "the phone stays signed in").toBe(200);
+  await onA.dispose();
+  await onB.dispose();
+});
+
+test("parallel refreshes of one token on two replicas all get the same successor; once revoked, neither refreshes", async ({ servers, bffClient }) => {
+  const onA = await cleanContext(servers.replicaA);
+  const onB = await cleanContext(servers.replicaB);
+  const account = await createAccount(onA, bffClient, { name: "Two-replica refresh" });
+  const tokens = await passwordGrant(onA, bffClient, account);
+
+  // Tabs behind a load balancer: the same refresh token reaches both replicas at once.
+  const refreshes = await Promise.all(
+    Array.from({ length: 20 }, (_, index) => requestToken(index % 2 ? onB : onA, bffClient, { grant_type: "refresh_token", refresh_token: tokens.refresh_token })),
+  );
+  const bodies = await Promise.all(refreshes.map(async (response) => ({ status: response.status(), body: await response.json() })));
+  expect(bodies.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+  const successors = new Set(bodies.map((answer) => answer.body.refresh_token));
+  expect(successors.size, "every parallel refresh answered the same successor").toBe(1);
+  const [successor] = successors;
+
+  // The successor works on either replica; after a revocation on A, B refuses it (and the old one).
+  expect((await onB.get("/api/v1/me", { headers: bearer(bodies[1]!.body.access_token) })).status()).toBe(200);
+  expect((await revokeToken(onA, bffClient, successor!)).status()).toBe(200);
+  for (const refreshToken of [successor!, tokens.refresh_token]) {
+    const refused = await requestToken(onB, bffClient, { grant_type: "refresh_token", refresh_token: refreshToken });
+    expect(refused.status()).toBe(400);
+    expect((await refused.json()).error).toBe("invalid_grant");
+  }
   await onA.dispose();
   await onB.dispose();
 });

@@ -4,31 +4,13 @@ vi.hoisted(() => {
   process.env.SESSION_IDLE_TIMEOUT = "3s";
 });
 
-import { registerUser } from "../../test/api";
-import { SESSION_COOKIE_NAME } from "./cookie-name";
-import { handleApiProxy, handleLogin, handleSession } from "./handlers";
+import { registerUser, sleep } from "../../test/api";
+import { ORIGIN, sessionCookieFrom as cookieFrom, signInThroughBff, withSessionCookie } from "../../test/bff";
+import { handleApiProxy, handleSession } from "./handlers";
 
-const ORIGIN = "http://localhost:3000";
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const signIn = async () => signInThroughBff(await registerUser());
 
-function cookieFrom(response: Response): string | null {
-  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SESSION_COOKIE_NAME}=`));
-  return header ? header.split(";")[0]!.slice(SESSION_COOKIE_NAME.length + 1) : null;
-}
-
-async function signIn(): Promise<string> {
-  const user = await registerUser();
-  const response = await handleLogin(
-    new Request(`${ORIGIN}/bff/login`, {
-      method: "POST",
-      headers: { origin: ORIGIN, "x-csrf": "1", "content-type": "application/json" },
-      body: JSON.stringify({ email: user.email, password: user.password }),
-    }),
-  );
-  return cookieFrom(response)!;
-}
-
-const get = (path: string, cookie: string) => new Request(`${ORIGIN}${path}`, { headers: { cookie: `${SESSION_COOKIE_NAME}=${cookie}` } });
+const get = (path: string, cookie: string) => new Request(`${ORIGIN}${path}`, { headers: withSessionCookie(cookie) });
 
 describe("idle timeout", () => {
   it("reports both deadlines and, asked not to, does not extend them", async () => {

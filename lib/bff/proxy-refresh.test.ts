@@ -7,29 +7,15 @@ vi.hoisted(() => {
 });
 
 import { registerUser, type TestUser } from "../../test/api";
+import { ORIGIN, SAME_ORIGIN, sessionCookieFrom as cookieFrom, signInThroughBff as signIn, withSessionCookie } from "../../test/bff";
 import { BFF_BODY_MAX_BYTES } from "./body";
 import { SESSION_COOKIE_NAME } from "./cookie-name";
-import { handleApiProxy, handleLogin } from "./handlers";
-
-const ORIGIN = "http://localhost:3000";
-const SAME_ORIGIN = { origin: ORIGIN, "x-csrf": "1", "content-type": "application/json" };
+import { handleApiProxy } from "./handlers";
 /** Past the refresh token's grace window: presenting a rotated token now revokes the session. */
 const AFTER_GRACE_MS = 31_000;
 
-function cookieFrom(response: Response): string | null {
-  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SESSION_COOKIE_NAME}=`));
-  return header ? header.split(";")[0]!.slice(SESSION_COOKIE_NAME.length + 1) : null;
-}
-
-async function signIn(user: TestUser): Promise<string> {
-  const response = await handleLogin(
-    new Request(`${ORIGIN}/bff/login`, { method: "POST", headers: SAME_ORIGIN, body: JSON.stringify({ email: user.email, password: user.password }) }),
-  );
-  return cookieFrom(response)!;
-}
-
 const call = (path: string, cookie: string, init: { method?: string; body?: string } = {}) =>
-  handleApiProxy(new Request(`${ORIGIN}${path}`, { method: init.method ?? "GET", headers: { ...SAME_ORIGIN, cookie: `${SESSION_COOKIE_NAME}=${cookie}` }, body: init.body }));
+  handleApiProxy(new Request(`${ORIGIN}${path}`, { method: init.method ?? "GET", headers: { ...SAME_ORIGIN, ...withSessionCookie(cookie) }, body: init.body }));
 
 /**
  * Moves the clock (Date only) forward; every later request sees the new time. The BFF's memo of

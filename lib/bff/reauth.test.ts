@@ -1,26 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerUser, type TestUser } from "../../test/api";
-import { SESSION_COOKIE_NAME } from "./cookie-name";
-import { handleApiProxy, handleLogin, handleReauth } from "./handlers";
-
-const ORIGIN = "http://localhost:3000";
-const SAME_ORIGIN = { origin: ORIGIN, "x-csrf": "1", "content-type": "application/json" };
+import { ORIGIN, SAME_ORIGIN, sessionCookieFrom as cookieFrom, signInThroughBff as signIn, withSessionCookie as cookieHeader } from "../../test/bff";
+import { handleApiProxy, handleReauth } from "./handlers";
 /** Past the default re-authentication window (10 minutes). */
 const AFTER_WINDOW_MS = 11 * 60_000;
 
-function cookieFrom(response: Response): string | null {
-  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SESSION_COOKIE_NAME}=`));
-  return header ? header.split(";")[0]!.slice(SESSION_COOKIE_NAME.length + 1) : null;
-}
-
-async function signIn(user: TestUser): Promise<string> {
-  const response = await handleLogin(
-    new Request(`${ORIGIN}/bff/login`, { method: "POST", headers: SAME_ORIGIN, body: JSON.stringify({ email: user.email, password: user.password }) }),
-  );
-  return cookieFrom(response)!;
-}
-
-const withCookie = (cookie: string) => ({ ...SAME_ORIGIN, cookie: `${SESSION_COOKIE_NAME}=${cookie}` });
+const withCookie = (cookie: string) => ({ ...SAME_ORIGIN, ...cookieHeader(cookie) });
 const createToken = (cookie: string) =>
   handleApiProxy(
     new Request(`${ORIGIN}/bff/api/tokens`, { method: "POST", headers: withCookie(cookie), body: JSON.stringify({ name: "ci", scopes: ["notes:read"], expiresInDays: 7 }) }),

@@ -6,25 +6,12 @@ vi.hoisted(() => {
 });
 
 import { registerUser, type TestUser } from "../../test/api";
+import { ORIGIN, SAME_ORIGIN, signInThroughBff as signIn, withSessionCookie as withCookie } from "../../test/bff";
 import { disableUser, revokeOtherSessions } from "../auth";
-import { SESSION_COOKIE_NAME } from "./cookie-name";
-import { handleApiProxy, handleLogin, handleLogout, handleSession } from "./handlers";
-
-const ORIGIN = "http://localhost:3000";
-const SAME_ORIGIN = { origin: ORIGIN, "x-csrf": "1", "content-type": "application/json" };
+import { handleApiProxy, handleLogout, handleSession } from "./handlers";
 /** Longer than the access-token lifetime plus every grace the old code allowed (TTL + 30 s). */
 const LATER_MS = 5 * 60_000;
 
-async function signIn(user: TestUser): Promise<string> {
-  const response = await handleLogin(
-    new Request(`${ORIGIN}/bff/login`, { method: "POST", headers: SAME_ORIGIN, body: JSON.stringify({ email: user.email, password: user.password }) }),
-  );
-  expect(response.status).toBe(200);
-  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SESSION_COOKIE_NAME}=`))!;
-  return header.split(";")[0]!.slice(SESSION_COOKIE_NAME.length + 1);
-}
-
-const withCookie = (cookie: string) => ({ cookie: `${SESSION_COOKIE_NAME}=${cookie}` });
 const sessionStatus = async (cookie: string) =>
   (await handleSession(new Request(`${ORIGIN}/bff/session?extend=false`, { headers: withCookie(cookie) }))).status;
 const notesStatus = async (cookie: string) => (await handleApiProxy(new Request(`${ORIGIN}/bff/api/notes`, { headers: withCookie(cookie) }))).status;
