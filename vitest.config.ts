@@ -1,8 +1,13 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Unit and integration tests (lib/**/*.test.ts, scripts/**/*.test.ts) against a real, temporary SQLite database.
 // Reporters are chosen on the command line (scripts/test.sh), not here.
 export default defineConfig({
+  resolve: {
+    // `server-only` throws unless bundled for React Server Components; tests run server code in Node.
+    alias: { "server-only": fileURLToPath(new URL("./test/server-only.ts", import.meta.url)) },
+  },
   test: {
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
     exclude: ["e2e/**", "**/node_modules/**", ".next/**"],

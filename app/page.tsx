@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
-import { getCurrentSession } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 
 export default async function Home() {
-  redirect((await getCurrentSession()) ? "/notes" : "/login");
+  redirect((await getBff().getCurrentSession()) ? "/notes" : "/login");
 }

@@ -8,11 +8,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { generateSecrets } from "../lib/config";
+import { findFreePorts } from "../test/free-ports";
 import { requestJson } from "./http";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -53,8 +53,6 @@ export function underBuildLock(mode: "-s" | "-x", command: string[]): [string, s
   if (!flockAvailable) return [command[0]!, command.slice(1)];
   return ["flock", [mode, BUILD_LOCK, ...command]];
 }
-/** Teammates run dev servers in this range; never take a port from it. */
-const RESERVED_PORTS = { from: 3000, to: 3300 };
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
 const SETUP_TIMEOUT_MS = 120_000;
@@ -117,9 +115,7 @@ function serverEnvironment(
 
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `keyhole-bench-${options.name}-`));
-  const port = await findFreePort();
-  let metricsPort = await findFreePort();
-  while (metricsPort === port) metricsPort = await findFreePort();
+  const [port, metricsPort] = (await findFreePorts(2)) as [number, number];
   const url = `http://127.0.0.1:${port}`;
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const secrets = generateSecrets();
@@ -281,26 +277,6 @@ async function waitUntilReady(url: string, hasExited: () => boolean, readLogTail
     await delay(250);
   }
   throw new Error(`bench: the server did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${readLogTail()}`);
-}
-
-/** A port the OS reports free right now, outside the reserved range. */
-async function findFreePort(): Promise<number> {
-  const held: net.Server[] = [];
-  try {
-    for (let attempt = 0; attempt < 20; attempt += 1) {
-      const server = net.createServer();
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", resolve);
-      });
-      held.push(server);
-      const { port } = server.address() as net.AddressInfo;
-      if (port < RESERVED_PORTS.from || port > RESERVED_PORTS.to) return port;
-    }
-    throw new Error("bench: no free port outside 3000-3300");
-  } finally {
-    await Promise.all(held.map((server) => new Promise((resolve) => server.close(resolve))));
-  }
 }
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

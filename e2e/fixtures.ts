@@ -20,6 +20,7 @@ import {
   type APIResponse,
   type BrowserContext,
 } from "@playwright/test";
+import type { TokenResponse } from "../test/token-response";
 import { SERVER_SPECS, type ServerName } from "./servers";
 import { BFF_CLIENT_ID, getTestRun, readSecrets } from "./support/test-run";
 
@@ -37,14 +38,7 @@ export interface BffClient {
   secret: string;
 }
 
-/** RFC 6749 §5.1 token response. */
-export interface TokenResponse {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  refresh_token: string;
-  scope: string;
-}
+export type { TokenResponse } from "../test/token-response";
 
 /** A password zxcvbn rates strong: 18 random characters. */
 export function generatePassword(): string {

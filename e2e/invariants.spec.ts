@@ -6,6 +6,7 @@
 import type { Page, Response } from "@playwright/test";
 import { expect, registerAccount, SIGNED_OUT, test, unsealSessionCookie } from "./fixtures";
 import { addNote, expectSignedInAs, isNotesPath, noteTitles, submitLoginForm } from "./support/app-pages";
+import { cspDirectives } from "./support/csp";
 
 const SESSION_COOKIE = "__Host-keyhole";
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
@@ -187,22 +188,12 @@ test("the session cookie is __Host-keyhole: HttpOnly, Secure, SameSite=Strict, P
   expect(cookie.expires * 1000).toBeLessThanOrEqual((await unsealSessionCookie(cookie.value)).expiresAtMs + 1_000);
 });
 
-function directives(policy: string): Map<string, string[]> {
-  return new Map(
-    policy
-      .split(";")
-      .map((part) => part.trim().split(/\s+/))
-      .filter((tokens) => tokens[0])
-      .map(([name, ...values]) => [name!.toLowerCase(), values]),
-  );
-}
-
 /** The page's CSP checked against the rules, and every <script> in its HTML carrying the policy's nonce. Returns the nonce. */
 async function expectNoncePolicy(response: Response | null): Promise<string> {
   expect(response?.status()).toBe(200);
   const policy = response!.headers()["content-security-policy"];
   expect(policy, `CSP of ${response!.url()}`).toBeDefined();
-  const csp = directives(policy!);
+  const csp = cspDirectives(policy!);
   const scriptSrc = csp.get("script-src") ?? [];
   const nonce = /^'nonce-([A-Za-z0-9+/=_-]{16,})'$/.exec(scriptSrc.find((value) => value.startsWith("'nonce-")) ?? "")?.[1];
   expect(nonce, `a nonce in ${policy}`).toBeDefined();

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { sqliteFileUrl } from "./database-url";
+import { singleton } from "./singleton";
 
 export const DEV_SECRETS_FILE = ".dev-secrets.json";
 const MIN_SECRET_LENGTH = 32;
@@ -256,10 +257,7 @@ function readOrCreateDevSecrets(projectRoot: string): Record<string, string> {
   }
 }
 
-const globalForConfig = globalThis as unknown as { keyholeConfig?: Config };
-
 /** The validated configuration of this process, loaded on first use. */
 export function getConfig(): Config {
-  globalForConfig.keyholeConfig ??= loadConfig(process.env);
-  return globalForConfig.keyholeConfig;
+  return singleton("config", () => loadConfig(process.env));
 }

@@ -1,6 +1,7 @@
-/** The one Prisma client of this process (a global, so dev reloads and separate route bundles share it). */
+/** The one Prisma client of this process. */
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { getConfig } from "./config";
+import { singleton } from "./singleton";
 import { PrismaClient } from "./generated/prisma/client";
 
 export type { Prisma } from "./generated/prisma/client";
@@ -37,9 +38,6 @@ class SqliteAdapter extends PrismaBetterSQLite3 {
   }
 }
 
-const globalForDb = globalThis as unknown as { keyholeDb?: PrismaClient };
-
 export function getDb(): PrismaClient {
-  globalForDb.keyholeDb ??= new PrismaClient({ adapter: new SqliteAdapter({ url: getConfig().databaseUrl }) });
-  return globalForDb.keyholeDb;
+  return singleton("db", () => new PrismaClient({ adapter: new SqliteAdapter({ url: getConfig().databaseUrl }) }));
 }

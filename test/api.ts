@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { getApiApp } from "../lib/api";
+import type { TokenResponse } from "./token-response";
 import { getProtectedResourceMetadataUrl } from "../lib/auth";
 
 export const BASE = "/api/v1";
@@ -97,13 +98,7 @@ export function tokenRequest(
   });
 }
 
-export interface TokenResponse {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  refresh_token: string;
-  scope: string;
-}
+export type { TokenResponse } from "./token-response";
 
 export async function passwordGrant(email: string, password: string): Promise<TokenResponse> {
   const { status, json } = await readBody(await tokenRequest({ grant_type: "password", username: email, password }));

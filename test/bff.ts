@@ -1,12 +1,25 @@
-/** Helpers for calling the BFF's handlers with real Requests, as a browser on APP_ORIGIN would. */
+/** Helpers for calling the BFF's endpoints with real Requests, as a browser on APP_ORIGIN would. */
 import { expect } from "vitest";
 import { SESSION_COOKIE_NAME } from "../lib/bff/cookie-name";
-import { handleLogin } from "../lib/bff/handlers";
+import { existingSingletons } from "../lib/singleton";
+import { getBff } from "../lib/wiring";
 import type { TestUser } from "./api";
 
 export const ORIGIN = "http://localhost:3000";
 /** What the browser's fetch wrapper sends on a write. */
 export const SAME_ORIGIN = { origin: ORIGIN, "x-csrf": "1", "content-type": "application/json" };
+
+/** The BFF of this process, wired as in production (the built-in API in-process). */
+export const bff = () => getBff();
+
+/**
+ * Makes the next requests meet what a server started now would have: no unsealed cookies, no
+ * refreshes in flight, no confirmed or revoked sessions in memory, no verified tokens; the same
+ * database, configuration and keys.
+ */
+export function startNewInstance(): void {
+  for (const name of ["bff", "revocations", "verified-access-tokens", "pat-validations"]) existingSingletons().delete(name);
+}
 
 /** The session cookie's new value in a response, or null when it sets none. */
 export function sessionCookieFrom(response: Response): string | null {
@@ -18,7 +31,7 @@ export const withSessionCookie = (cookie: string) => ({ cookie: `${SESSION_COOKI
 
 /** POST /bff/login; returns the session cookie's value. */
 export async function signInThroughBff(user: Pick<TestUser, "email" | "password">): Promise<string> {
-  const response = await handleLogin(
+  const response = await bff().handleLogin(
     new Request(`${ORIGIN}/bff/login`, { method: "POST", headers: SAME_ORIGIN, body: JSON.stringify({ email: user.email, password: user.password }) }),
   );
   expect(response.status).toBe(200);

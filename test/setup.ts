@@ -33,11 +33,11 @@ const { generateSecrets } = await import("../lib/config");
 Object.assign(process.env, generateSecrets());
 
 afterAll(async () => {
-  const cached = globalThis as unknown as {
-    keyholeDb?: { $disconnect(): Promise<void> };
-    keyholePasswordPools?: Record<string, { destroy(): Promise<void> }>;
-  };
-  await cached.keyholeDb?.$disconnect();
-  await Promise.all(Object.values(cached.keyholePasswordPools ?? {}).map((pool) => pool.destroy()));
+  const { existingSingletons } = await import("../lib/singleton");
+  const instances = existingSingletons();
+  const db = instances.get("db") as { $disconnect(): Promise<void> } | undefined;
+  const pools = instances.get("password-pools") as Record<string, { destroy(): Promise<void> }> | undefined;
+  await db?.$disconnect();
+  await Promise.all(Object.values(pools ?? {}).map((pool) => pool.destroy()));
   fs.rmSync(sandbox, { recursive: true, force: true });
 });

@@ -1,5 +1,5 @@
 /** One sentence for an error from the BFF, for the signed-in pages. */
-import { AppError } from "@/lib/shared/errors";
+import { AppError, sentenceCase } from "@/lib/shared/errors";
 
 export function errorText(error: unknown, notFound?: string): string | null {
   if (!error) return null;
@@ -17,11 +17,7 @@ export function fieldErrorMap(error: unknown): Record<string, string> {
   if (!(error instanceof AppError)) return map;
   for (const field of error.fieldErrors ?? []) {
     const name = field.path.split(".")[0] ?? field.path;
-    map[name] ??= capitalize(field.message);
+    map[name] ??= sentenceCase(field.message);
   }
   return map;
-}
-
-export function capitalize(message: string): string {
-  return message.charAt(0).toUpperCase() + message.slice(1);
 }

@@ -1,4 +1,4 @@
-import { getCurrentSession } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 import { Brand } from "../components/brand";
 import { IdleWatcher } from "./idle-watcher";
 import { Providers } from "./providers";
@@ -8,7 +8,7 @@ import { SignOutButton } from "./sign-out-button";
 
 // Every page below checks the session itself (requireSession); the layout only shows who is in.
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
-  const session = await getCurrentSession();
+  const session = await getBff().getCurrentSession();
   return (
     <Providers>
       <header className="site-header">

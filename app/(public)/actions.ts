@@ -6,8 +6,9 @@
  */
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { registerAndSignIn, sessionCookie, signIn, type SignedIn } from "@/lib/bff";
-import { AppError } from "@/lib/shared/errors";
+import { sessionCookie, type SignedIn } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
+import { AppError, sentenceCase } from "@/lib/shared/errors";
 import { getRequestContext } from "@/lib/shared/request-context";
 import { safeReturnTo } from "@/lib/shared/return-to";
 import { credentialsSchema, registrationSchema } from "@/lib/shared/schemas";
@@ -26,7 +27,7 @@ function text(formData: FormData, name: string): string {
 }
 
 async function startSession(signedIn: SignedIn, returnTo: string): Promise<never> {
-  (await cookies()).set(sessionCookie(signedIn.sealed, signedIn.session));
+  (await cookies()).set(sessionCookie(signedIn.sealed, signedIn.session, Date.now()));
   redirect(returnTo);
 }
 
@@ -36,7 +37,7 @@ export async function loginAction(_previous: FormState, formData: FormData): Pro
   if (!parsed.success) return { error: GENERIC_LOGIN_ERROR, values: { email } };
   let signedIn: SignedIn;
   try {
-    signedIn = await signIn(parsed.data, getRequestContext(await headers()));
+    signedIn = await getBff().signIn(parsed.data, getRequestContext(await headers()));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return { error: error.code === "invalid_credentials" ? GENERIC_LOGIN_ERROR : error.message, values: { email } };
@@ -48,20 +49,16 @@ export async function registerAction(_previous: FormState, formData: FormData): 
   const values = { email: text(formData, "email"), name: text(formData, "name") };
   const parsed = registrationSchema.safeParse({ ...values, password: text(formData, "password") });
   if (!parsed.success) {
-    const fieldErrors = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0] ?? "form"), capitalize(issue.message)]));
+    const fieldErrors = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0] ?? "form"), sentenceCase(issue.message)]));
     return { error: "Please correct the fields below.", fieldErrors, values };
   }
   let signedIn: SignedIn;
   try {
-    signedIn = await registerAndSignIn(parsed.data, getRequestContext(await headers()));
+    signedIn = await getBff().registerAndSignIn(parsed.data, getRequestContext(await headers()));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    const fieldErrors = Object.fromEntries((error.fieldErrors ?? []).map((field) => [field.path, capitalize(field.message)]));
+    const fieldErrors = Object.fromEntries((error.fieldErrors ?? []).map((field) => [field.path, sentenceCase(field.message)]));
     return { error: error.message, fieldErrors, values };
   }
   return startSession(signedIn, safeReturnTo(formData.get("returnTo")));
-}
-
-function capitalize(message: string): string {
-  return message.charAt(0).toUpperCase() + message.slice(1);
 }

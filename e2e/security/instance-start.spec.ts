@@ -5,8 +5,8 @@
  * session revoked before it started, however long before (decision 003).
  */
 import { spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
+import { findFreePort } from "../../test/free-ports";
 import { bearer, passwordGrant } from "../fixtures";
 import type { APIRequestContext } from "@playwright/test";
 import { getTestRun, serverEnvironment } from "../support/test-run";
@@ -16,21 +16,10 @@ import { createAccount, expect, test } from "./support/fixtures";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const READY_TIMEOUT_MS = 60_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts a replica of `replicaA`'s group as `npm start` does; resolves once it answers, with a way to stop it. */
 async function startReplica(extraEnv: Record<string, string> = {}): Promise<{ url: string; client: APIRequestContext; stop: () => Promise<void> }> {
   const run = getTestRun();
-  const port = await freePort();
+  const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const env = serverEnvironment(run, { ...run.servers.replicaA, port, url });
   const child = spawn("sh", ["-c", "node_modules/.bin/tsx scripts/setup.ts --production && exec node --max-old-space-size=256 .next/keyhole/server.mjs"], {

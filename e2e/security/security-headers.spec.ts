@@ -9,19 +9,10 @@ import type { APIResponse } from "@playwright/test";
 import { bearer } from "../fixtures";
 import { cleanContext, cookieHeader, sameOrigin, signInBff } from "./support/attacker";
 import { expect, test } from "./support/fixtures";
+import { cspDirectives } from "../support/csp";
 
 const STRICT_REFERRER_POLICIES = ["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"];
 const ONE_YEAR_SECONDS = 31_536_000;
-
-function directives(policy: string): Map<string, string[]> {
-  return new Map(
-    policy
-      .split(";")
-      .map((part) => part.trim().split(/\s+/))
-      .filter((tokens) => tokens[0])
-      .map(([name, ...values]) => [name!.toLowerCase(), values]),
-  );
-}
 
 function expectStaticHeaders(response: APIResponse, label: string): void {
   const headers = response.headers();
@@ -38,7 +29,7 @@ function expectStaticHeaders(response: APIResponse, label: string): void {
 function expectPagePolicy(response: APIResponse, label: string): string {
   const policy = response.headers()["content-security-policy"];
   expect(policy, `${label} has a Content-Security-Policy`).toBeTruthy();
-  const csp = directives(policy!);
+  const csp = cspDirectives(policy!);
   const scriptSrc = csp.get("script-src") ?? csp.get("default-src") ?? [];
   const nonce = scriptSrc.map((value) => /^'nonce-([A-Za-z0-9+/=_-]{16,})'$/.exec(value)?.[1]).find(Boolean);
   expect(nonce, `${label} script-src has a nonce: ${scriptSrc.join(" ")}`).toBeTruthy();
@@ -107,7 +98,7 @@ test("API, BFF and well-known responses allow nothing (default-src 'none') and c
   for (const [label, pending] of responses) {
     const response = await pending;
     expectStaticHeaders(response, label);
-    const csp = directives(response.headers()["content-security-policy"] ?? "");
+    const csp = cspDirectives(response.headers()["content-security-policy"] ?? "");
     expect(csp.get("default-src"), `${label} CSP`).toEqual(["'none'"]);
     expect(csp.get("frame-ancestors"), `${label} CSP`).toEqual(["'none'"]);
     expect(response.headers()["content-type"] ?? "", label).toMatch(/^application\/(problem\+)?json/);

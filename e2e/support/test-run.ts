@@ -6,16 +6,14 @@
  * is evaluated again in each worker and must not pick new ports or secrets there.
  */
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { generateSecrets } from "../../lib/config";
+import { findFreePorts } from "../../test/free-ports";
 import { SERVER_SPECS, type ServerName, type ServerSpec } from "../servers";
 
 export const RUN_ENV = "E2E_RUN";
 export const BFF_CLIENT_ID = "keyhole-bff";
 const DATA_DIR = path.resolve(import.meta.dirname, "..", ".data");
-/** Teammates run dev servers in this range; never take a port from it. */
-const RESERVED_PORTS = { from: 3000, to: 3300 };
 
 export interface ServerInstance {
   name: ServerName;
@@ -117,27 +115,6 @@ export function serverEnvironment(run: TestRun, server: ServerInstance): Record<
     HOST: "127.0.0.1",
     ...server.env,
   };
-}
-
-/** Ports the OS reports free right now, all held open together so they are distinct. */
-async function findFreePorts(count: number): Promise<number[]> {
-  const held: net.Server[] = [];
-  const ports: number[] = [];
-  try {
-    while (ports.length < count) {
-      const server = net.createServer();
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", resolve);
-      });
-      held.push(server);
-      const { port } = server.address() as net.AddressInfo;
-      if (port < RESERVED_PORTS.from || port > RESERVED_PORTS.to) ports.push(port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(held.map((server) => new Promise((resolve) => server.close(resolve))));
-  }
 }
 
 /** Deletes the directories of earlier runs whose runner process has ended (keeps parallel runs). */

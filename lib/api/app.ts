@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { AppError } from "../shared/errors";
+import { singleton } from "../singleton";
 import { jsonBody } from "./middleware/json-body";
 import { requireRouteMethod } from "./middleware/route-methods";
 import { problemResponse, toAppError } from "./problems";
@@ -13,7 +14,7 @@ import { notesRoutes } from "./routes/notes";
 import { sessionsRoutes } from "./routes/sessions";
 import { tokensRoutes } from "./routes/tokens";
 import { oauthRoutes, registerOAuthDocs } from "./routes/oauth";
-import { usersRoutes } from "./routes/users";
+import { meRoutes, usersRoutes } from "./routes/users";
 
 export const API_BASE_PATH = "/api/v1";
 
@@ -27,13 +28,15 @@ function createApiApp() {
     await next();
   });
   app.use("*", requireRouteMethod(() => app.routes));
-  app.route("/", oauthRoutes);
+  // The OAuth endpoints read form or JSON bodies themselves (RFC 6749); every other route takes JSON.
+  app.route("/auth", oauthRoutes);
   app.use("*", jsonBody);
-  app.route("/", usersRoutes);
-  app.route("/", notesRoutes);
-  app.route("/", sessionsRoutes);
-  app.route("/", tokensRoutes);
-  app.route("/", activityRoutes);
+  app.route("/users", usersRoutes);
+  app.route("/me", meRoutes);
+  app.route("/notes", notesRoutes);
+  app.route("/sessions", sessionsRoutes);
+  app.route("/tokens", tokensRoutes);
+  app.route("/activity", activityRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -72,9 +75,6 @@ function createApiApp() {
 
 export type ApiApp = ReturnType<typeof createApiApp>;
 
-const globalForApi = globalThis as unknown as { keyholeApi?: ApiApp };
-
 export function getApiApp(): ApiApp {
-  globalForApi.keyholeApi ??= createApiApp();
-  return globalForApi.keyholeApi;
+  return singleton("api", createApiApp);
 }

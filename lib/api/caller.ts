@@ -4,9 +4,9 @@
  */
 import type { Context } from "hono";
 import { authenticateClient } from "../auth";
+import { CLIENT_IP_HEADER } from "../shared/headers";
 import { getRequestContext, type RequestContext } from "../shared/request-context";
 
-export const CLIENT_IP_HEADER = "keyhole-client-ip";
 
 export function getCallerContext(c: Context): { clientId: string | null; context: RequestContext } {
   const clientId = authenticateClient(c.req.header("authorization"));

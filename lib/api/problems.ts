@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { getProtectedResourceMetadataUrl } from "../auth";
-import { AppError, problemResponse } from "../shared/errors";
+import { AppError, errorHeaders, problemResponse } from "../shared/errors";
 
 export { problemResponse };
 
@@ -39,10 +39,9 @@ export function oauthErrorResponse(c: Context, error: AppError): Response {
     : error.code === "overloaded"
       ? "temporarily_unavailable"
       : error.status >= 500
-      ? "server_error"
-      : "invalid_request";
+        ? "server_error"
+        : "invalid_request";
   const headers: Record<string, string> = { "Cache-Control": "no-store", Pragma: "no-cache" };
   if (error.code === "invalid_client") headers["WWW-Authenticate"] = 'Basic realm="keyhole"';
-  if (error.retryAfterSeconds) headers["Retry-After"] = String(error.retryAfterSeconds);
-  return c.json({ error: oauthCode, error_description: error.detail ?? error.message }, error.status as 400, headers);
+  return c.json({ error: oauthCode, error_description: error.detail ?? error.message }, error.status as 400, { ...headers, ...errorHeaders(error) });
 }

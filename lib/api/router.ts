@@ -1,18 +1,13 @@
 /** Every sub-app is made here, so all of them answer invalid input the same way. */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { ZodError } from "zod";
-import { AppError, type FieldError } from "../shared/errors";
+import { AppError, toFieldErrors } from "../shared/errors";
 import type { ApiEnv } from "./env";
 import { problemResponse } from "./problems";
-
-export function toFieldErrors(error: ZodError): FieldError[] {
-  return error.issues.map((issue) => ({ path: issue.path.join(".") || "(body)", message: issue.message }));
-}
 
 export function createRouter() {
   return new OpenAPIHono<ApiEnv>({
     defaultHook: (result) => {
-      if (!result.success) return problemResponse(new AppError("invalid_request", { errors: toFieldErrors(result.error) }));
+      if (!result.success) return problemResponse(new AppError("invalid_request", { errors: toFieldErrors(result.error.issues) }));
     },
   });
 }

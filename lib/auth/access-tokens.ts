@@ -10,6 +10,7 @@
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK } from "jose";
 import { LRUCache } from "lru-cache";
 import { getConfig, type PrivateSigningJwk } from "../config";
+import { singleton } from "../singleton";
 import { isSessionRevoked } from "./revocations";
 
 export const ACCESS_TOKEN_TYPE = "at+jwt";
@@ -47,15 +48,7 @@ interface VerifiedToken {
   kid: string;
 }
 
-const globalForTokens = globalThis as unknown as {
-  keyholeSigning?: Promise<SigningState>;
-  keyholeVerifiedTokens?: LRUCache<string, VerifiedToken>;
-};
-
-function getVerifiedTokens(): LRUCache<string, VerifiedToken> {
-  globalForTokens.keyholeVerifiedTokens ??= new LRUCache({ max: VERIFIED_CACHE_MAX_ENTRIES });
-  return globalForTokens.keyholeVerifiedTokens;
-}
+const getVerifiedTokens = () => singleton("verified-access-tokens", () => new LRUCache<string, VerifiedToken>({ max: VERIFIED_CACHE_MAX_ENTRIES }));
 
 function toPublicJwk({ d: _private, exp: _retired, ...jwk }: PrivateSigningJwk): JWK {
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.y ? { y: jwk.y } : {}), kid: jwk.kid, alg: jwk.alg, use: "sig" };
@@ -75,10 +68,7 @@ async function loadSigningState(): Promise<SigningState> {
   };
 }
 
-function getSigningState(): Promise<SigningState> {
-  globalForTokens.keyholeSigning ??= loadSigningState();
-  return globalForTokens.keyholeSigning;
-}
+const getSigningState = () => singleton("signing-keys", loadSigningState);
 
 function isRetired(state: SigningState, kid: string | undefined, nowMs: number): boolean {
   const endsMs = kid === undefined ? undefined : state.retiredKeyEndsMs.get(kid);

@@ -15,6 +15,7 @@ import path from "node:path";
 import { Piscina } from "piscina";
 import { getConfig } from "../config";
 import { AppError } from "../shared/errors";
+import { singleton } from "../singleton";
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_BYTES = 72;
@@ -35,23 +36,23 @@ type PasswordTaskResult = string | boolean | { score: number; hint: string | nul
 
 type PasswordPool = Piscina<PasswordTask, PasswordTaskResult>;
 
-const globalForPasswords = globalThis as unknown as {
-  keyholePasswordPools?: { hashing: PasswordPool; strength: PasswordPool };
-  keyholeDummyHash?: Promise<string>;
-};
-
-function getPools(): { hashing: PasswordPool; strength: PasswordPool } {
-  // Resolved from the project root at run time: the worker must not be bundled.
-  const filename = path.join(process.cwd(), "lib", "auth", "password-worker.mjs");
-  const hashingThreads = Math.max(1, os.availableParallelism() - 1);
-  globalForPasswords.keyholePasswordPools ??= {
-    // bcrypt, on every sign-in: one thread kept warm, and one core always left to the event loop
-    // (on 2 cores, two hashing threads pushed its delay p99 past 20 ms during a login storm).
-    hashing: new Piscina({ filename, minThreads: 1, maxThreads: hashingThreads, maxQueue: hashingThreads * HASHING_QUEUE_PER_THREAD, idleTimeout: 60_000 }),
-    strength: new Piscina({ filename, minThreads: 0, maxThreads: 1, idleTimeout: 15_000 }),
-  };
-  return globalForPasswords.keyholePasswordPools;
+/** The worker pools; tests close them after each file. */
+export function getPasswordPools(): { hashing: PasswordPool; strength: PasswordPool } {
+  return singleton("password-pools", () => {
+    // Resolved from the project root at run time: the worker must not be bundled.
+    const filename = path.join(process.cwd(), "lib", "auth", "password-worker.mjs");
+    const hashingThreads = Math.max(1, os.availableParallelism() - 1);
+    return {
+      // bcrypt, on every sign-in: one thread kept warm, and one core always left to the event loop
+      // (on 2 cores, two hashing threads pushed its delay p99 past 20 ms during a login storm).
+      hashing: new Piscina({ filename, minThreads: 1, maxThreads: hashingThreads, maxQueue: hashingThreads * HASHING_QUEUE_PER_THREAD, idleTimeout: 60_000 }),
+      strength: new Piscina({ filename, minThreads: 0, maxThreads: 1, idleTimeout: 15_000 }),
+    };
+  });
 }
+
+/** A hash of the cost in use, compared against when there is no user, so an unknown email takes as long as a wrong password. */
+const getDummyHash = () => singleton("dummy-password-hash", () => hashPassword("keyhole-dummy-password-for-timing"));
 
 export function passwordByteLength(password: string): number {
   return Buffer.byteLength(password, "utf8");
@@ -63,13 +64,13 @@ export async function findPasswordProblem(password: string, userInputs: string[]
   if (passwordByteLength(password) > PASSWORD_MAX_BYTES) {
     return `Use at most ${PASSWORD_MAX_BYTES} bytes (about ${PASSWORD_MAX_BYTES} plain letters; accented letters and emoji take 2–4 bytes each).`;
   }
-  const { score, hint } = (await getPools().strength.run({ op: "strength", password, userInputs })) as { score: number; hint: string | null };
+  const { score, hint } = (await getPasswordPools().strength.run({ op: "strength", password, userInputs })) as { score: number; hint: string | null };
   return score < MIN_ZXCVBN_SCORE ? `This password is too easy to guess.${hint ? ` ${hint}` : ""}` : null;
 }
 
 /** Runs a bcrypt task; a full queue is `overloaded` (503 with Retry-After), never an unbounded wait. */
 async function runHashing(task: PasswordTask): Promise<PasswordTaskResult> {
-  const pool = getPools().hashing;
+  const pool = getPasswordPools().hashing;
   if (pool.queueSize >= pool.options.maxQueue) throw new AppError("overloaded", { retryAfterSeconds: OVERLOADED_RETRY_AFTER_SECONDS });
   return pool.run(task);
 }
@@ -84,8 +85,7 @@ export async function hashPassword(password: string): Promise<string> {
  * user, so an unknown email takes as long as a wrong password.
  */
 export async function verifyPassword(password: string, hash: string | null): Promise<boolean> {
-  globalForPasswords.keyholeDummyHash ??= hashPassword("keyhole-dummy-password-for-timing");
-  const target = hash ?? (await globalForPasswords.keyholeDummyHash);
+  const target = hash ?? (await getDummyHash());
   // Over-long input still pays for a compare, so its timing matches a wrong password.
   const candidate = passwordByteLength(password) > PASSWORD_MAX_BYTES ? "" : password;
   const matches = (await runHashing({ op: "compare", password: candidate, hash: target })) as boolean;
@@ -94,5 +94,5 @@ export async function verifyPassword(password: string, hash: string | null): Pro
 
 /** Starts the pool and the dummy hash ahead of the first login (called at boot). */
 export function warmUpPasswords(): void {
-  globalForPasswords.keyholeDummyHash ??= hashPassword("keyhole-dummy-password-for-timing");
+  void getDummyHash();
 }

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { LRUCache } from "lru-cache";
 import { getDb } from "../db";
+import { singleton } from "../singleton";
 import type { PersonalAccessToken } from "../generated/prisma/client";
 import { recordAuditEvent, type RequestContext } from "./audit";
 import { sha256 } from "./crypto";
@@ -101,12 +102,7 @@ export async function revokePersonalAccessToken(userId: string, id: string, cont
 }
 
 type CachedValidation = { principal: PatPrincipal; expiresAtMs: number | null } | { principal: null };
-const globalForPats = globalThis as unknown as { keyholePatCache?: LRUCache<string, CachedValidation> };
-
-function getValidationCache(): LRUCache<string, CachedValidation> {
-  globalForPats.keyholePatCache ??= new LRUCache({ max: 10_000, ttl: VALIDATION_CACHE_MS });
-  return globalForPats.keyholePatCache;
-}
+const getValidationCache = () => singleton("pat-validations", () => new LRUCache<string, CachedValidation>({ max: 10_000, ttl: VALIDATION_CACHE_MS }));
 
 /** The owner and scopes of a valid PAT, or null (malformed, unknown, revoked, expired, user disabled). */
 export async function validatePersonalAccessToken(token: string, context: RequestContext, nowMs = Date.now()): Promise<PatPrincipal | null> {

@@ -16,6 +16,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import { RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../shared/errors";
 import { getDb } from "../db";
+import { singleton } from "../singleton";
 import { recordAuditEvent, type RequestContext } from "./audit";
 
 const MINUTE = 60;
@@ -29,17 +30,8 @@ export const RATE_LIMITS = {
 } as const;
 
 type LimitName = keyof typeof RATE_LIMITS;
-const globalForLimits = globalThis as unknown as { keyholeLimiters?: Map<LimitName, RateLimiterPrisma> };
-
-function limiter(name: LimitName): RateLimiterPrisma {
-  globalForLimits.keyholeLimiters ??= new Map();
-  let existing = globalForLimits.keyholeLimiters.get(name);
-  if (!existing) {
-    existing = new RateLimiterPrisma({ storeClient: getDb(), tableName: "rateLimiterFlexible", keyPrefix: name, ...RATE_LIMITS[name] });
-    globalForLimits.keyholeLimiters.set(name, existing);
-  }
-  return existing;
-}
+const limiter = (name: LimitName) =>
+  singleton(`limiter:${name}`, () => new RateLimiterPrisma({ storeClient: getDb(), tableName: "rateLimiterFlexible", keyPrefix: name, ...RATE_LIMITS[name] }));
 
 /** The address a limit is keyed by: an IPv4 address, or the /64 an IPv6 address belongs to. */
 export function ipLimitKey(ip: string | null): string {

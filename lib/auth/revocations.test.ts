@@ -1,6 +1,7 @@
 import { decodeJwt } from "jose";
 import { describe, expect, test } from "vitest";
 import { getDb } from "../db";
+import { existingSingletons } from "../singleton";
 import { validateAccessToken } from "./access-tokens";
 import { CONFIRMATION_MAX_AGE_MS, isSessionRevoked, recordRevocation, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
 import { revokeSession } from "./sessions";
@@ -59,7 +60,7 @@ describe("revocation propagation", () => {
     expect(await isSessionRevoked(sessionId, start + REVOCATION_POLL_INTERVAL_MS)).toBe(true);
     // Days later, on this instance and on one that never saw the revocation poll.
     expect(await isSessionRevoked(sessionId, start + 3 * 86_400_000)).toBe(true);
-    delete (globalThis as { keyholeRevocations?: unknown }).keyholeRevocations;
+    existingSingletons().delete("revocations");
     expect(await isSessionRevoked(sessionId, start + 3 * 86_400_000)).toBe(true);
   });
 

@@ -15,6 +15,7 @@
  */
 import { LRUCache } from "lru-cache";
 import { getDb } from "../db";
+import { singleton } from "../singleton";
 
 /** How stale this process's view of revocations may get before a request waits for a poll. */
 export const REVOCATION_POLL_INTERVAL_MS = 1000;
@@ -38,18 +39,14 @@ interface RevocationState {
   inFlight: Promise<void> | null;
 }
 
-const globalForRevocations = globalThis as unknown as { keyholeRevocations?: RevocationState };
-
-function getState(): RevocationState {
-  globalForRevocations.keyholeRevocations ??= {
+const getState = () =>
+  singleton<RevocationState>("revocations", () => ({
     confirmed: new LRUCache({ max: CACHE_MAX_ENTRIES }),
     ended: new LRUCache({ max: CACHE_MAX_ENTRIES }),
     cursor: null,
     polledAtMs: Number.NEGATIVE_INFINITY,
     inFlight: null,
-  };
-  return globalForRevocations.keyholeRevocations;
-}
+  }));
 
 async function poll(state: RevocationState): Promise<void> {
   const db = getDb();

@@ -1,5 +1,6 @@
 /** Reading browser request bodies with a hard size cap and JSON only. */
 import { AppError } from "../shared/errors";
+import { mediaType } from "../shared/http";
 
 export const BFF_BODY_MAX_BYTES = 64 * 1024;
 
@@ -33,7 +34,7 @@ export async function readBodyCapped(
 }
 
 export function isJsonRequest(request: Request): boolean {
-  return request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() === "application/json";
+  return mediaType(request.headers.get("content-type")) === "application/json";
 }
 
 export async function readJson(request: Request, maxBytes = BFF_BODY_MAX_BYTES): Promise<unknown> {

@@ -6,6 +6,7 @@
  * Decision record: docs/decisions/006-csrf-header.md
  */
 import { getConfig } from "../config";
+import { singleton } from "../singleton";
 
 export const CSRF_HEADER = "x-csrf";
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
@@ -21,7 +22,6 @@ export function isAllowedBffRequest(request: Request): boolean {
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-const globalForCsrf = globalThis as unknown as { keyholeExplainedOrigins?: Set<string> };
 
 /**
  * Outside production, says in the server log why requests from a loopback origin other than
@@ -33,7 +33,7 @@ export function explainRefusedDevelopmentOrigin(origin: string | null): void {
   const { isProduction, appOrigin } = getConfig();
   if (isProduction || origin === null || origin === appOrigin || !URL.canParse(origin)) return;
   if (!LOOPBACK_HOSTS.has(new URL(origin).hostname)) return;
-  const explained = (globalForCsrf.keyholeExplainedOrigins ??= new Set());
+  const explained = singleton("explained-origins", () => new Set<string>());
   if (explained.has(origin)) return;
   explained.add(origin);
   console.warn(`Keyhole: refused a request from ${origin} because APP_ORIGIN is ${appOrigin}. Open the app at ${appOrigin}, or set APP_ORIGIN=${origin}.`);

@@ -3,16 +3,25 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { loginPath } from "../shared/return-to";
-import { findSessionCookieValue, readSessionCookie, type BffSession } from "./session-cookie";
+import { findSessionCookieValue, type BffSession, type SessionCookies } from "./session-cookie";
 
-export async function getCurrentSession(): Promise<BffSession | null> {
-  // The raw header, not cookies(): its map keeps one of two same-named cookies.
-  return readSessionCookie(findSessionCookieValue((await headers()).get("cookie")));
+export interface CurrentSession {
+  getCurrentSession(): Promise<BffSession | null>;
+  /** The session, or a redirect to the login page that comes back to `returnTo`. */
+  requireSession(returnTo: string): Promise<BffSession>;
 }
 
-/** The session, or a redirect to the login page that comes back to `returnTo`. */
-export async function requireSession(returnTo: string): Promise<BffSession> {
-  const session = await getCurrentSession();
-  if (!session) redirect(loginPath(returnTo));
-  return session;
+export function createCurrentSession(cookies: SessionCookies): CurrentSession {
+  async function getCurrentSession(): Promise<BffSession | null> {
+    // The raw header, not cookies(): its map keeps one of two same-named cookies.
+    return cookies.read(findSessionCookieValue((await headers()).get("cookie")));
+  }
+  return {
+    getCurrentSession,
+    async requireSession(returnTo) {
+      const session = await getCurrentSession();
+      if (!session) redirect(loginPath(returnTo));
+      return session;
+    },
+  };
 }

@@ -5,8 +5,8 @@ vi.hoisted(() => {
   process.env.ACCESS_TOKEN_TTL = "2";
 });
 
+import { bff } from "../../test/bff";
 import { expectNoStackTrace, getMe, registerUser, signIn as signInThroughApi, type TestUser } from "../../test/api";
-import { handleApiProxy, handleLogin, handleLogout, handleRegister, handleSession } from "./handlers";
 import { SESSION_COOKIE_NAME } from "./cookie-name";
 
 const ORIGIN = "http://localhost:3000";
@@ -33,7 +33,7 @@ function sessionCookieOf(response: Response): { value: string; attributes: strin
 const cookieHeader = (value: string) => ({ cookie: `${SESSION_COOKIE_NAME}=${value}` });
 
 async function login(user: TestUser): Promise<string> {
-  const response = await handleLogin(request("/bff/login", { method: "POST", headers: SAME_ORIGIN, json: { email: user.email, password: user.password } }));
+  const response = await bff().handleLogin(request("/bff/login", { method: "POST", headers: SAME_ORIGIN, json: { email: user.email, password: user.password } }));
   expect(response.status).toBe(200);
   return sessionCookieOf(response)!.value;
 }
@@ -45,7 +45,7 @@ beforeAll(async () => {
 
 describe("POST /bff/login", () => {
   it("sets a sealed __Host- cookie with strict attributes and returns the user without any token", async () => {
-    const response = await handleLogin(request("/bff/login", { method: "POST", headers: SAME_ORIGIN, json: { email: user.email, password: user.password } }));
+    const response = await bff().handleLogin(request("/bff/login", { method: "POST", headers: SAME_ORIGIN, json: { email: user.email, password: user.password } }));
     const text = await response.text();
     expect(response.status).toBe(200);
     expect(JSON.parse(text).user).toMatchObject({ email: user.email, name: "Bff Tester" });
@@ -68,8 +68,8 @@ describe("POST /bff/login", () => {
   });
 
   it("answers a wrong password and an unknown email identically", async () => {
-    const wrong = await handleLogin(request("/bff/login", { method: "POST", headers: SAME_ORIGIN, json: { email: user.email, password: "not-the-password-at-all" } }));
-    const unknown = await handleLogin(request("/bff/login", { method: "POST", headers: SAME_ORIGIN, json: { email: "nobody@example.com", password: "not-the-password-at-all" } }));
+    const wrong = await bff().handleLogin(request("/bff/login", { method: "POST", headers: SAME_ORIGIN, json: { email: user.email, password: "not-the-password-at-all" } }));
+    const unknown = await bff().handleLogin(request("/bff/login", { method: "POST", headers: SAME_ORIGIN, json: { email: "nobody@example.com", password: "not-the-password-at-all" } }));
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(await wrong.text()).toBe(await unknown.text());
@@ -83,7 +83,7 @@ describe("POST /bff/login", () => {
     ["neither Origin nor Sec-Fetch-Site", { "x-csrf": "1" }],
     ["X-CSRF with another value", { origin: ORIGIN, "x-csrf": "true" }],
   ])("refuses a login with %s (login CSRF)", async (_label, headers) => {
-    const response = await handleLogin(request("/bff/login", { method: "POST", headers, json: { email: user.email, password: user.password } }));
+    const response = await bff().handleLogin(request("/bff/login", { method: "POST", headers, json: { email: user.email, password: user.password } }));
     expect(response.status).toBe(403);
     expect((await response.json()).code).toBe("csrf_rejected");
     expect(sessionCookieOf(response)).toBeNull();
@@ -93,7 +93,7 @@ describe("POST /bff/login", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     try {
       const attempt = (origin: string) =>
-        handleLogin(request("/bff/login", { method: "POST", headers: { origin, "x-csrf": "1" }, json: { email: user.email, password: user.password } }));
+        bff().handleLogin(request("/bff/login", { method: "POST", headers: { origin, "x-csrf": "1" }, json: { email: user.email, password: user.password } }));
       expect((await attempt("http://127.0.0.1:3000")).status).toBe(403);
       expect((await attempt("http://127.0.0.1:3000")).status).toBe(403);
       expect(warn).toHaveBeenCalledTimes(1);
@@ -108,7 +108,7 @@ describe("POST /bff/login", () => {
   });
 
   it("accepts a request without Origin when Sec-Fetch-Site says same-origin", async () => {
-    const response = await handleLogin(
+    const response = await bff().handleLogin(
       request("/bff/login", { method: "POST", headers: { "x-csrf": "1", "sec-fetch-site": "same-origin" }, json: { email: user.email, password: user.password } }),
     );
     expect(response.status).toBe(200);
@@ -118,14 +118,14 @@ describe("POST /bff/login", () => {
     ["a form body", "application/x-www-form-urlencoded", "email=a%40b.c&password=x"],
     ["a text/plain body", "text/plain", JSON.stringify({ email: "a@b.c", password: "x" })],
   ])("refuses %s with 415", async (_label, type, body) => {
-    const response = await handleLogin(request("/bff/login", { method: "POST", headers: { ...SAME_ORIGIN, "content-type": type }, body }));
+    const response = await bff().handleLogin(request("/bff/login", { method: "POST", headers: { ...SAME_ORIGIN, "content-type": type }, body }));
     expect(response.status).toBe(415);
   });
 
   it("refuses malformed JSON and unknown fields with 400 and no stack", async () => {
-    const malformed = await handleLogin(request("/bff/login", { method: "POST", headers: { ...SAME_ORIGIN, "content-type": "application/json" }, body: "{nope" }));
+    const malformed = await bff().handleLogin(request("/bff/login", { method: "POST", headers: { ...SAME_ORIGIN, "content-type": "application/json" }, body: "{nope" }));
     expect(malformed.status).toBe(400);
-    const extra = await handleLogin(request("/bff/login", { method: "POST", headers: SAME_ORIGIN, json: { email: user.email, password: user.password, admin: true } }));
+    const extra = await bff().handleLogin(request("/bff/login", { method: "POST", headers: SAME_ORIGIN, json: { email: user.email, password: user.password, admin: true } }));
     expect(extra.status).toBe(400);
     expectNoStackTrace(await extra.text());
   });
@@ -133,7 +133,7 @@ describe("POST /bff/login", () => {
 
 describe("POST /bff/register", () => {
   it("registers and signs in at once", async () => {
-    const response = await handleRegister(
+    const response = await bff().handleRegister(
       request("/bff/register", { method: "POST", headers: SAME_ORIGIN, json: { email: `new-${Date.now()}@example.com`, name: "New Person", password: "violet-harbor-sixty-lanterns" } }),
     );
     expect(response.status).toBe(201);
@@ -141,7 +141,7 @@ describe("POST /bff/register", () => {
   });
 
   it("passes the API's password problem through to the form", async () => {
-    const response = await handleRegister(request("/bff/register", { method: "POST", headers: SAME_ORIGIN, json: { email: `weak-${Date.now()}@example.com`, name: "Weak", password: "password1234" } }));
+    const response = await bff().handleRegister(request("/bff/register", { method: "POST", headers: SAME_ORIGIN, json: { email: `weak-${Date.now()}@example.com`, name: "Weak", password: "password1234" } }));
     expect(response.status).toBe(400);
     const problem = await response.json();
     expect(problem.code).toBe("weak_password");
@@ -152,7 +152,7 @@ describe("POST /bff/register", () => {
 describe("GET /bff/session", () => {
   it("returns the user and expiry for a valid cookie and never a token", async () => {
     const cookie = await login(user);
-    const response = await handleSession(request("/bff/session", { headers: cookieHeader(cookie) }));
+    const response = await bff().handleSession(request("/bff/session", { headers: cookieHeader(cookie) }));
     const text = await response.text();
     expect(response.status).toBe(200);
     expect(JSON.parse(text)).toMatchObject({ user: { email: user.email } });
@@ -162,7 +162,7 @@ describe("GET /bff/session", () => {
   it("refuses a tampered cookie", async () => {
     const cookie = await login(user);
     const tampered = cookie.slice(0, 40) + (cookie[40] === "A" ? "B" : "A") + cookie.slice(41);
-    const response = await handleSession(request("/bff/session", { headers: cookieHeader(tampered) }));
+    const response = await bff().handleSession(request("/bff/session", { headers: cookieHeader(tampered) }));
     expect(response.status).toBe(401);
   });
 
@@ -170,11 +170,11 @@ describe("GET /bff/session", () => {
     // A real, valid access token of another user: the API itself would accept it.
     const { user: other, tokens } = await signInThroughApi({ name: "Bearer Holder" });
     expect((await getMe(tokens.access_token)).status).toBe(200);
-    const bearerOnly = await handleApiProxy(request("/bff/api/me", { headers: { authorization: `Bearer ${tokens.access_token}` } }));
+    const bearerOnly = await bff().handleApiProxy(request("/bff/api/me", { headers: { authorization: `Bearer ${tokens.access_token}` } }));
     expect(bearerOnly.status).toBe(401);
 
     const cookie = await login(user);
-    const both = await handleApiProxy(request("/bff/api/me", { headers: { ...cookieHeader(cookie), authorization: `Bearer ${tokens.access_token}` } }));
+    const both = await bff().handleApiProxy(request("/bff/api/me", { headers: { ...cookieHeader(cookie), authorization: `Bearer ${tokens.access_token}` } }));
     expect(both.status).toBe(200);
     const me = (await both.json()).user;
     expect(me.email).toBe(user.email);
@@ -185,10 +185,10 @@ describe("GET /bff/session", () => {
 describe("/bff/api proxy", () => {
   it("forwards allow-listed calls with the session's token", async () => {
     const cookie = await login(user);
-    const created = await handleApiProxy(request("/bff/api/notes", { method: "POST", headers: { ...SAME_ORIGIN, ...cookieHeader(cookie) }, json: { title: "Through the BFF" } }));
+    const created = await bff().handleApiProxy(request("/bff/api/notes", { method: "POST", headers: { ...SAME_ORIGIN, ...cookieHeader(cookie) }, json: { title: "Through the BFF" } }));
     expect(created.status).toBe(201);
     expect(created.headers.get("cache-control")).toBe("no-store");
-    const list = await handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(cookie) }));
+    const list = await bff().handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(cookie) }));
     expect(list.status).toBe(200);
     expect((await list.json()).items.map((note: { title: string }) => note.title)).toContain("Through the BFF");
   });
@@ -197,18 +197,18 @@ describe("/bff/api proxy", () => {
     const cookie = await login(user);
     // server.ts has already replaced X-Forwarded-For with the one address it trusts.
     const headers = { ...SAME_ORIGIN, ...cookieHeader(cookie), "x-forwarded-for": "203.0.113.77" };
-    const created = await handleApiProxy(request("/bff/api/tokens", { method: "POST", headers, json: { name: "ip check", scopes: ["notes:read"], expiresInDays: 7 } }));
+    const created = await bff().handleApiProxy(request("/bff/api/tokens", { method: "POST", headers, json: { name: "ip check", scopes: ["notes:read"], expiresInDays: 7 } }));
     expect(created.status).toBe(201);
-    const activity = await (await handleApiProxy(request("/bff/api/activity", { headers: cookieHeader(cookie) }))).json();
+    const activity = await (await bff().handleApiProxy(request("/bff/api/activity", { headers: cookieHeader(cookie) }))).json();
     const event = activity.items.find((item: { type: string; detail: string }) => item.type === "pat_created" && item.detail === "ip check");
     expect(event.ip).toBe("203.0.113.77");
   });
 
   it("refuses a state-changing call without the anti-forgery header and changes nothing", async () => {
     const cookie = await login(user);
-    const response = await handleApiProxy(request("/bff/api/notes", { method: "POST", headers: { origin: ORIGIN, ...cookieHeader(cookie) }, json: { title: "Forged" } }));
+    const response = await bff().handleApiProxy(request("/bff/api/notes", { method: "POST", headers: { origin: ORIGIN, ...cookieHeader(cookie) }, json: { title: "Forged" } }));
     expect(response.status).toBe(403);
-    const list = await handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(cookie) }));
+    const list = await bff().handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(cookie) }));
     expect((await list.json()).items.map((note: { title: string }) => note.title)).not.toContain("Forged");
   });
 
@@ -224,19 +224,19 @@ describe("/bff/api proxy", () => {
     "/bff/api/notes/x/y",
   ])("refuses the path %s", async (path) => {
     const cookie = await login(user);
-    const response = await handleApiProxy(request(path, { headers: cookieHeader(cookie) }));
+    const response = await bff().handleApiProxy(request(path, { headers: cookieHeader(cookie) }));
     expect(response.status).toBe(404);
   });
 
   it("refuses a method the route does not allow", async () => {
     const cookie = await login(user);
-    const response = await handleApiProxy(request("/bff/api/notes", { method: "DELETE", headers: { ...SAME_ORIGIN, ...cookieHeader(cookie) } }));
+    const response = await bff().handleApiProxy(request("/bff/api/notes", { method: "DELETE", headers: { ...SAME_ORIGIN, ...cookieHeader(cookie) } }));
     expect(response.status).toBe(405);
   });
 
   it("refuses a body over the size cap with 413", async () => {
     const cookie = await login(user);
-    const response = await handleApiProxy(
+    const response = await bff().handleApiProxy(
       request("/bff/api/notes", { method: "POST", headers: { ...SAME_ORIGIN, ...cookieHeader(cookie), "content-type": "application/json" }, body: JSON.stringify({ title: "x", body: "y".repeat(70_000) }) }),
     );
     expect(response.status).toBe(413);
@@ -245,14 +245,14 @@ describe("/bff/api proxy", () => {
   it("refreshes an expired access token, re-seals the cookie, and survives 20 parallel requests", async () => {
     const cookie = await login(user);
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    const responses = await Promise.all(Array.from({ length: 20 }, () => handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(cookie) }))));
+    const responses = await Promise.all(Array.from({ length: 20 }, () => bff().handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(cookie) }))));
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
     const renewed = responses.map(sessionCookieOf).filter((value) => value !== null);
     expect(renewed.length).toBe(20);
     expect(new Set(renewed.map((value) => value!.value)).size).toBe(1);
     // The new cookie keeps working after its own token expires.
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    const later = await handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(renewed[0]!.value) }));
+    const later = await bff().handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(renewed[0]!.value) }));
     expect(later.status).toBe(200);
   });
 });
@@ -260,21 +260,21 @@ describe("/bff/api proxy", () => {
 describe("POST /bff/logout", () => {
   it("revokes the session, clears the cookie and site data, and a copy of the old cookie stops working", async () => {
     const cookie = await login(user);
-    const response = await handleLogout(request("/bff/logout", { method: "POST", headers: { ...SAME_ORIGIN, ...cookieHeader(cookie) } }));
+    const response = await bff().handleLogout(request("/bff/logout", { method: "POST", headers: { ...SAME_ORIGIN, ...cookieHeader(cookie) } }));
     expect(response.status).toBe(204);
     expect(response.headers.get("clear-site-data")).toBe('"cookies", "storage"');
     expect(sessionCookieOf(response)!.attributes).toMatch(/Max-Age=0/i);
-    const replayed = await handleSession(request("/bff/session", { headers: cookieHeader(cookie) }));
+    const replayed = await bff().handleSession(request("/bff/session", { headers: cookieHeader(cookie) }));
     expect(replayed.status).toBe(401);
-    const proxied = await handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(cookie) }));
+    const proxied = await bff().handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(cookie) }));
     expect(proxied.status).toBe(401);
   });
 
   it("refuses a cross-site logout", async () => {
     const cookie = await login(user);
-    const response = await handleLogout(request("/bff/logout", { method: "POST", headers: { origin: "https://evil.example", "x-csrf": "1", ...cookieHeader(cookie) } }));
+    const response = await bff().handleLogout(request("/bff/logout", { method: "POST", headers: { origin: "https://evil.example", "x-csrf": "1", ...cookieHeader(cookie) } }));
     expect(response.status).toBe(403);
-    expect((await handleSession(request("/bff/session", { headers: cookieHeader(cookie) }))).status).toBe(200);
+    expect((await bff().handleSession(request("/bff/session", { headers: cookieHeader(cookie) }))).status).toBe(200);
   });
 });
 

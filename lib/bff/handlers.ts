@@ -3,35 +3,45 @@
  * only by the session cookie and never accepts a bearer token from the browser.
  */
 import { NextResponse } from "next/server";
+import type { ZodType } from "zod";
 import { getConfig } from "../config";
-import { AppError, problemResponse } from "../shared/errors";
+import { AppError, problemResponse, toFieldErrors } from "../shared/errors";
 import { getRequestContext, type RequestContext } from "../shared/request-context";
 import { credentialsSchema, reauthenticationSchema, registrationSchema } from "../shared/schemas";
 import { readJson } from "./body";
 import { explainRefusedDevelopmentOrigin, isAllowedBffRequest } from "./csrf";
+import type { Clock } from "./dependencies";
 import { forwardToApi, readForwardedRequest } from "./proxy";
-import { ensureFreshSession, type FreshSession } from "./refresh";
+import type { FreshSession, Refresher } from "./refresh";
 import {
   expiredSessionCookie,
   extendIdleDeadline,
   findSessionCookieValue,
-  readSessionCookie,
-  sealSession,
   sessionCookie,
   type BffSession,
   type SessionCookie,
+  type SessionCookies,
 } from "./session-cookie";
-import { registerAndSignIn, signIn, signOut, type SignedIn } from "./sign-in";
-import { reauthenticateUpstream } from "./token-client";
-import type { ZodType } from "zod";
+import type { SignedIn, SignIn } from "./sign-in";
+import type { TokenClient } from "./token-client";
+import type { Upstream } from "./upstream";
 
 const LOGIN_BODY_MAX_BYTES = 8 * 1024;
 
-type Handler = (request: Request, context: RequestContext) => Promise<Response>;
+export type BffHandler = (request: Request) => Promise<Response>;
+
+export interface BffHandlers {
+  handleLogin: BffHandler;
+  handleRegister: BffHandler;
+  handleLogout: BffHandler;
+  handleSession: BffHandler;
+  handleReauth: BffHandler;
+  handleApiProxy: BffHandler;
+}
 
 /** CSRF check, then the handler; errors become problem+json (see errorResponse). */
-function bffEndpoint(handler: Handler) {
-  return async (request: Request): Promise<Response> => {
+function bffEndpoint(handler: (request: Request, context: RequestContext) => Promise<Response>): BffHandler {
+  return async (request) => {
     try {
       if (!isAllowedBffRequest(request)) {
         explainRefusedDevelopmentOrigin(request.headers.get("origin"));
@@ -54,18 +64,6 @@ function errorResponse(error: unknown): Response {
   return error.code === "unauthenticated" ? withCookie(problem, expiredSessionCookie()) : problem;
 }
 
-/**
- * The session as this answer leaves it, and the cookie that says so: the refreshed one, or for
- * activity the idle deadline moved (re-sealed only when it moves enough to matter), or none.
- * Every /bff answer that touches a session gets its cookie from here, errors included.
- */
-async function settleSession({ session, sealed }: FreshSession, activity: boolean): Promise<{ session: BffSession; cookie: SessionCookie | null }> {
-  if (sealed !== null) return { session, cookie: sessionCookie(sealed, session) };
-  const extended = activity ? extendIdleDeadline(session) : "unchanged";
-  if (extended === "unchanged") return { session, cookie: null };
-  return { session: extended, cookie: sessionCookie(await sealSession(extended), extended) };
-}
-
 function withCookie(response: Response, cookie: SessionCookie | null): Response {
   if (cookie === null) return response;
   const next = new NextResponse(response.body, response);
@@ -76,8 +74,7 @@ function withCookie(response: Response, cookie: SessionCookie | null): Response 
 async function parse<T>(schema: ZodType<T>, request: Request, maxBytes?: number): Promise<T> {
   const result = schema.safeParse(await readJson(request, maxBytes));
   if (!result.success) {
-    const errors = result.error.issues.map((issue) => ({ path: issue.path.join(".") || "(body)", message: issue.message }));
-    throw new AppError("invalid_request", { errors });
+    throw new AppError("invalid_request", { errors: toFieldErrors(result.error.issues) });
   }
   return result.data;
 }
@@ -92,75 +89,106 @@ function sessionView(session: BffSession) {
   };
 }
 
-function signedInResponse({ session, sealed }: SignedIn, status: number): Response {
-  return withCookie(Response.json(sessionView(session), { status, headers: { "cache-control": "no-store" } }), sessionCookie(sealed, session));
-}
+const sessionViewResponse = (session: BffSession, status = 200) => Response.json(sessionView(session), { status, headers: { "cache-control": "no-store" } });
 
-const readCookie = (request: Request) => findSessionCookieValue(request.headers.get("cookie"));
+export function createHandlers(parts: {
+  upstream: Upstream;
+  cookies: SessionCookies;
+  refresher: Refresher;
+  tokens: TokenClient;
+  signing: SignIn;
+  clock: Clock;
+}): BffHandlers {
+  const { upstream, cookies, refresher, tokens, signing, clock } = parts;
 
-async function requireSession(request: Request): Promise<BffSession> {
-  const session = await readSessionCookie(readCookie(request));
-  if (!session) throw new AppError("unauthenticated");
-  return session;
-}
-
-export const handleLogin = bffEndpoint(async (request, context) =>
-  signedInResponse(await signIn(await parse(credentialsSchema, request, LOGIN_BODY_MAX_BYTES), context), 200),
-);
-
-export const handleRegister = bffEndpoint(async (request, context) =>
-  signedInResponse(await registerAndSignIn(await parse(registrationSchema, request, LOGIN_BODY_MAX_BYTES), context), 201),
-);
-
-export const handleLogout = bffEndpoint(async (request, context) => {
-  await signOut(await readSessionCookie(readCookie(request)), context);
-  return withCookie(new Response(null, { status: 204, headers: { "cache-control": "no-store", "clear-site-data": '"cookies", "storage"' } }), expiredSessionCookie());
-});
-
-/** The session's user and deadlines. Counts as activity unless `?extend=false` (the idle watcher polls with it). */
-export const handleSession = bffEndpoint(async (request) => {
-  const activity = new URL(request.url).searchParams.get("extend") !== "false";
-  const { session, cookie } = await settleSession({ session: await requireSession(request), sealed: null }, activity);
-  // A plain Response unless a cookie is set: NextResponse's cookie jar costs every poll ~30 µs.
-  return withCookie(Response.json(sessionView(session), { headers: { "cache-control": "no-store" } }), cookie);
-});
-
-/**
- * POST /bff/reauth `{ password }`: proves the password again for sensitive actions, then refreshes
- * at once so the cookie's access token carries the new `auth_time`. A wrong password is a 400 with
- * a field error (never a 401, which would send the browser to the sign-in page).
- */
-export const handleReauth = bffEndpoint(async (request, context) => {
-  const session = await requireSession(request);
-  const { password } = await parse(reauthenticationSchema, request, LOGIN_BODY_MAX_BYTES);
-  const fresh = await ensureFreshSession(session, context);
-  if (!fresh) throw new AppError("unauthenticated");
-  try {
-    await reauthenticateUpstream(fresh.session.accessToken, password, context);
-  } catch (error) {
-    if (error instanceof AppError && error.code === "unauthenticated") throw error;
-    // A wrong password after a refresh: the answer still carries the refreshed cookie.
-    return withCookie(errorResponse(error), (await settleSession(fresh, false)).cookie);
+  /**
+   * The session as this answer leaves it, and the cookie that says so: the refreshed one, or for
+   * activity the idle deadline moved (re-sealed only when it moves enough to matter), or none.
+   * Every /bff answer that touches a session gets its cookie from here, errors included.
+   */
+  async function settleSession({ session, sealed }: FreshSession, activity: boolean): Promise<{ session: BffSession; cookie: SessionCookie | null }> {
+    const nowMs = clock.nowMs();
+    if (sealed !== null) return { session, cookie: sessionCookie(sealed, session, nowMs) };
+    const extended = activity ? extendIdleDeadline(session, nowMs) : "unchanged";
+    if (extended === "unchanged") return { session, cookie: null };
+    return { session: extended, cookie: sessionCookie(await cookies.seal(extended), extended, nowMs) };
   }
-  const proven = await ensureFreshSession(fresh.session, context, { force: true });
-  if (!proven) throw new AppError("unauthenticated");
-  const { session: current, cookie } = await settleSession(proven, true);
-  return withCookie(Response.json(sessionView(current), { headers: { "cache-control": "no-store" } }), cookie);
-});
 
-export const handleApiProxy = bffEndpoint(async (request, context) => {
-  const session = await requireSession(request);
-  // Refused before any refresh: an answer that rotated the tokens must carry the new cookie.
-  const forwarded = await readForwardedRequest(request);
-  const fresh = await ensureFreshSession(session, context);
-  if (!fresh) throw new AppError("unauthenticated");
-  let response: Response;
-  try {
-    response = await forwardToApi(forwarded, fresh.session, context);
-  } catch (error) {
-    response = errorResponse(error);
+  const signedInResponse = ({ session, sealed }: SignedIn, status: number) =>
+    withCookie(sessionViewResponse(session, status), sessionCookie(sealed, session, clock.nowMs()));
+
+  const readCookie = (request: Request) => cookies.read(findSessionCookieValue(request.headers.get("cookie")));
+
+  async function requireSession(request: Request): Promise<BffSession> {
+    const session = await readCookie(request);
+    if (!session) throw new AppError("unauthenticated");
+    return session;
   }
-  // The API refused a token we just checked: the session was revoked. End it here too.
-  if (response.status === 401) throw new AppError("unauthenticated");
-  return withCookie(response, (await settleSession(fresh, true)).cookie);
-});
+
+  /** The session with a usable access token; the session is over (401) when it cannot be refreshed. */
+  async function requireFreshSession(session: BffSession, context: RequestContext, options?: { force?: boolean }): Promise<FreshSession> {
+    const fresh = await refresher.ensureFresh(session, context, options);
+    if (!fresh) throw new AppError("unauthenticated");
+    return fresh;
+  }
+
+  return {
+    handleLogin: bffEndpoint(async (request, context) =>
+      signedInResponse(await signing.signIn(await parse(credentialsSchema, request, LOGIN_BODY_MAX_BYTES), context), 200),
+    ),
+
+    handleRegister: bffEndpoint(async (request, context) =>
+      signedInResponse(await signing.registerAndSignIn(await parse(registrationSchema, request, LOGIN_BODY_MAX_BYTES), context), 201),
+    ),
+
+    handleLogout: bffEndpoint(async (request, context) => {
+      await signing.signOut(await readCookie(request), context);
+      const response = new Response(null, { status: 204, headers: { "cache-control": "no-store", "clear-site-data": '"cookies", "storage"' } });
+      return withCookie(response, expiredSessionCookie());
+    }),
+
+    /** The session's user and deadlines. Counts as activity unless `?extend=false` (the idle watcher polls with it). */
+    handleSession: bffEndpoint(async (request) => {
+      const activity = new URL(request.url).searchParams.get("extend") !== "false";
+      const { session, cookie } = await settleSession({ session: await requireSession(request), sealed: null }, activity);
+      // A plain Response unless a cookie is set: NextResponse's cookie jar costs every poll ~30 µs.
+      return withCookie(sessionViewResponse(session), cookie);
+    }),
+
+    /**
+     * POST /bff/reauth `{ password }`: proves the password again for sensitive actions, then
+     * refreshes at once so the cookie's access token carries the new `auth_time`. A wrong password
+     * is a 400 with a field error (never a 401, which would send the browser to the sign-in page).
+     */
+    handleReauth: bffEndpoint(async (request, context) => {
+      const session = await requireSession(request);
+      const { password } = await parse(reauthenticationSchema, request, LOGIN_BODY_MAX_BYTES);
+      const fresh = await requireFreshSession(session, context);
+      try {
+        await tokens.reauthenticate(fresh.session.accessToken, password, context);
+      } catch (error) {
+        if (error instanceof AppError && error.code === "unauthenticated") throw error;
+        // A wrong password after a refresh: the answer still carries the refreshed cookie.
+        return withCookie(errorResponse(error), (await settleSession(fresh, false)).cookie);
+      }
+      const { session: current, cookie } = await settleSession(await requireFreshSession(fresh.session, context, { force: true }), true);
+      return withCookie(sessionViewResponse(current), cookie);
+    }),
+
+    handleApiProxy: bffEndpoint(async (request, context) => {
+      const session = await requireSession(request);
+      // Refused before any refresh: an answer that rotated the tokens must carry the new cookie.
+      const forwarded = await readForwardedRequest(request);
+      const fresh = await requireFreshSession(session, context);
+      let response: Response;
+      try {
+        response = await forwardToApi(upstream, forwarded, fresh.session, context);
+      } catch (error) {
+        response = errorResponse(error);
+      }
+      // The API refused a token we just checked: the session was revoked. End it here too.
+      if (response.status === 401) throw new AppError("unauthenticated");
+      return withCookie(response, (await settleSession(fresh, true)).cookie);
+    }),
+  };
+}

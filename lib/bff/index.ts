@@ -1,4 +1,6 @@
-export { handleApiProxy, handleLogin, handleLogout, handleReauth, handleRegister, handleSession } from "./handlers";
-export { getCurrentSession, requireSession } from "./current-session";
+/** The BFF's public surface: build one with createBff (lib/wiring.ts does, once per process). */
+export { createBff, type Bff } from "./create-bff";
+export { systemClock, trustUpstreamSessions, type BffDependencies, type Clock, type SessionStore } from "./dependencies";
+export { createHttpUpstream, createInProcessUpstream, type Upstream } from "./upstream";
 export { sessionCookie, SESSION_COOKIE_NAME, type BffSession, type SessionUser } from "./session-cookie";
-export { registerAndSignIn, signIn, type SignedIn } from "./sign-in";
+export type { SignedIn } from "./sign-in";

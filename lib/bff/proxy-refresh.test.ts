@@ -7,24 +7,23 @@ vi.hoisted(() => {
 });
 
 import { registerUser, type TestUser } from "../../test/api";
-import { ORIGIN, SAME_ORIGIN, sessionCookieFrom as cookieFrom, signInThroughBff as signIn, withSessionCookie } from "../../test/bff";
+import { ORIGIN, SAME_ORIGIN, sessionCookieFrom as cookieFrom, signInThroughBff as signIn, withSessionCookie, bff, startNewInstance } from "../../test/bff";
 import { BFF_BODY_MAX_BYTES } from "./body";
 import { SESSION_COOKIE_NAME } from "./cookie-name";
-import { handleApiProxy } from "./handlers";
 /** Past the refresh token's grace window: presenting a rotated token now revokes the session. */
 const AFTER_GRACE_MS = 31_000;
 
 const call = (path: string, cookie: string, init: { method?: string; body?: string } = {}) =>
-  handleApiProxy(new Request(`${ORIGIN}${path}`, { method: init.method ?? "GET", headers: { ...SAME_ORIGIN, ...withSessionCookie(cookie) }, body: init.body }));
+  bff().handleApiProxy(new Request(`${ORIGIN}${path}`, { method: init.method ?? "GET", headers: { ...SAME_ORIGIN, ...withSessionCookie(cookie) }, body: init.body }));
 
 /**
  * Moves the clock (Date only) forward; every later request sees the new time. The BFF's memo of
  * recent refreshes is dropped too: it lives for the grace window in real time, which a faked
- * Date does not advance (and another instance never had it).
+ * Date does not advance (and a server started now would not have it).
  */
 function advance(ms: number) {
   vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + ms });
-  delete (globalThis as { keyholeRefreshes?: unknown }).keyholeRefreshes;
+  startNewInstance();
 }
 
 let user: TestUser;

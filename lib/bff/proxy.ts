@@ -12,7 +12,7 @@ import { AppError } from "../shared/errors";
 import type { RequestContext } from "../shared/request-context";
 import { readBodyCapped } from "./body";
 import type { BffSession } from "./session-cookie";
-import { callUpstream } from "./upstream";
+import type { Upstream } from "./upstream";
 
 const SEGMENT = "[A-Za-z0-9_-]{1,64}";
 
@@ -69,20 +69,20 @@ export async function readForwardedRequest(request: Request): Promise<ForwardedR
   return { method: request.method, path, headers, body: hasBody ? await readBodyCapped(request) : undefined };
 }
 
-export async function forwardToApi(forwarded: ForwardedRequest, session: BffSession, context: RequestContext): Promise<Response> {
+export async function forwardToApi(upstream: Upstream, forwarded: ForwardedRequest, session: BffSession, context: RequestContext): Promise<Response> {
   const headers = new Headers(forwarded.headers);
   headers.set("authorization", `Bearer ${session.accessToken}`);
   if (context.userAgent) headers.set("user-agent", context.userAgent);
   // As any reverse proxy does, so the activity log and limits see the browser, not the BFF.
   if (context.ip) headers.set("x-forwarded-for", context.ip);
-  const upstream = await callUpstream({ method: forwarded.method, path: forwarded.path, headers, body: forwarded.body });
-  const body = await readBodyCapped(upstream, MAX_UPSTREAM_RESPONSE_BYTES, () => new AppError("upstream_unavailable", { detail: "The API's answer was too large." }));
+  const answer = await upstream.call({ method: forwarded.method, path: forwarded.path, headers, body: forwarded.body });
+  const body = await readBodyCapped(answer, MAX_UPSTREAM_RESPONSE_BYTES, () => new AppError("upstream_unavailable", { detail: "The API's answer was too large." }));
   const responseHeaders = new Headers({ "cache-control": "no-store" });
   for (const name of RETURNED_RESPONSE_HEADERS) {
-    const value = upstream.headers.get(name);
+    const value = answer.headers.get(name);
     if (value !== null) responseHeaders.set(name, value);
   }
-  if (NULL_BODY_STATUSES.has(upstream.status)) return new Response(null, { status: upstream.status, headers: responseHeaders });
+  if (NULL_BODY_STATUSES.has(answer.status)) return new Response(null, { status: answer.status, headers: responseHeaders });
   responseHeaders.set("content-length", String(body.byteLength));
-  return new Response(body, { status: upstream.status, headers: responseHeaders });
+  return new Response(body, { status: answer.status, headers: responseHeaders });
 }

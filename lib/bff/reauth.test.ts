@@ -1,17 +1,16 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerUser, type TestUser } from "../../test/api";
-import { ORIGIN, SAME_ORIGIN, sessionCookieFrom as cookieFrom, signInThroughBff as signIn, withSessionCookie as cookieHeader } from "../../test/bff";
-import { handleApiProxy, handleReauth } from "./handlers";
+import { ORIGIN, SAME_ORIGIN, sessionCookieFrom as cookieFrom, signInThroughBff as signIn, withSessionCookie as cookieHeader, bff, startNewInstance } from "../../test/bff";
 /** Past the default re-authentication window (10 minutes). */
 const AFTER_WINDOW_MS = 11 * 60_000;
 
 const withCookie = (cookie: string) => ({ ...SAME_ORIGIN, ...cookieHeader(cookie) });
 const createToken = (cookie: string) =>
-  handleApiProxy(
+  bff().handleApiProxy(
     new Request(`${ORIGIN}/bff/api/tokens`, { method: "POST", headers: withCookie(cookie), body: JSON.stringify({ name: "ci", scopes: ["notes:read"], expiresInDays: 7 }) }),
   );
 const reauth = (cookie: string, password: string, headers: Record<string, string> = {}) =>
-  handleReauth(new Request(`${ORIGIN}/bff/reauth`, { method: "POST", headers: { ...withCookie(cookie), ...headers }, body: JSON.stringify({ password }) }));
+  bff().handleReauth(new Request(`${ORIGIN}/bff/reauth`, { method: "POST", headers: { ...withCookie(cookie), ...headers }, body: JSON.stringify({ password }) }));
 
 let user: TestUser;
 beforeAll(async () => {
@@ -49,9 +48,9 @@ describe("POST /bff/reauth", () => {
     expect((await wrong.json()).errors[0].path).toBe("password");
     const renewed = cookieFrom(wrong);
     expect(renewed).not.toBeNull(); // the access token was due, so it was refreshed first
-    delete (globalThis as { keyholeRefreshes?: unknown }).keyholeRefreshes;
+    startNewInstance();
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 31_000 });
-    expect((await handleApiProxy(new Request(`${ORIGIN}/bff/api/me`, { headers: withCookie(renewed!) }))).status).toBe(200);
+    expect((await bff().handleApiProxy(new Request(`${ORIGIN}/bff/api/me`, { headers: withCookie(renewed!) }))).status).toBe(200);
   });
 
   it.each([
@@ -65,7 +64,7 @@ describe("POST /bff/reauth", () => {
   });
 
   it("needs a session", async () => {
-    const response = await handleReauth(new Request(`${ORIGIN}/bff/reauth`, { method: "POST", headers: SAME_ORIGIN, body: JSON.stringify({ password: "x" }) }));
+    const response = await bff().handleReauth(new Request(`${ORIGIN}/bff/reauth`, { method: "POST", headers: SAME_ORIGIN, body: JSON.stringify({ password: "x" }) }));
     expect(response.status).toBe(401);
   });
 });

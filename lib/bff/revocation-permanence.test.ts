@@ -6,21 +6,16 @@ vi.hoisted(() => {
 });
 
 import { registerUser, type TestUser } from "../../test/api";
-import { ORIGIN, SAME_ORIGIN, signInThroughBff as signIn, withSessionCookie as withCookie } from "../../test/bff";
+import { ORIGIN, SAME_ORIGIN, signInThroughBff as signIn, withSessionCookie as withCookie, bff, startNewInstance } from "../../test/bff";
 import { disableUser, revokeOtherSessions } from "../auth";
-import { handleApiProxy, handleLogout, handleSession } from "./handlers";
 /** Longer than the access-token lifetime plus every grace the old code allowed (TTL + 30 s). */
 const LATER_MS = 5 * 60_000;
 
 const sessionStatus = async (cookie: string) =>
-  (await handleSession(new Request(`${ORIGIN}/bff/session?extend=false`, { headers: withCookie(cookie) }))).status;
-const notesStatus = async (cookie: string) => (await handleApiProxy(new Request(`${ORIGIN}/bff/api/notes`, { headers: withCookie(cookie) }))).status;
+  (await bff().handleSession(new Request(`${ORIGIN}/bff/session?extend=false`, { headers: withCookie(cookie) }))).status;
+const notesStatus = async (cookie: string) => (await bff().handleApiProxy(new Request(`${ORIGIN}/bff/api/notes`, { headers: withCookie(cookie) }))).status;
 
-/** What a process started now knows: nothing in memory (the caches live on globalThis). */
-function restartInstance() {
-  const state = globalThis as unknown as Record<string, unknown>;
-  for (const key of ["keyholeRevocations", "keyholeSessionCache", "keyholeRefreshes", "keyholeVerifiedTokens"]) delete state[key];
-}
+const restartInstance = startNewInstance;
 
 let user: TestUser;
 beforeAll(async () => {
@@ -34,7 +29,7 @@ describe("a revoked session stays revoked", () => {
   it("a signed-out cookie is still refused long after the access token's lifetime", async () => {
     const cookie = await signIn(user);
     expect(await sessionStatus(cookie)).toBe(200);
-    const logout = await handleLogout(new Request(`${ORIGIN}/bff/logout`, { method: "POST", headers: { ...SAME_ORIGIN, ...withCookie(cookie) } }));
+    const logout = await bff().handleLogout(new Request(`${ORIGIN}/bff/logout`, { method: "POST", headers: { ...SAME_ORIGIN, ...withCookie(cookie) } }));
     expect(logout.status).toBe(204);
     expect(await sessionStatus(cookie)).toBe(401);
 
@@ -46,7 +41,7 @@ describe("a revoked session stays revoked", () => {
   it("an instance started after the revocation refuses the cookie", async () => {
     const cookie = await signIn(user);
     expect(await sessionStatus(cookie)).toBe(200);
-    await handleLogout(new Request(`${ORIGIN}/bff/logout`, { method: "POST", headers: { ...SAME_ORIGIN, ...withCookie(cookie) } }));
+    await bff().handleLogout(new Request(`${ORIGIN}/bff/logout`, { method: "POST", headers: { ...SAME_ORIGIN, ...withCookie(cookie) } }));
 
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + LATER_MS });
     restartInstance();

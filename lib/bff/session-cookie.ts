@@ -8,13 +8,14 @@
  * - Idle timeout (SESSION_IDLE_TIMEOUT): activity moves `idleExpiresAtMs`, re-sealing the cookie at
  *   most once a minute; a cookie past it is dead even though its tokens are not.
  * Unsealing costs ~0.3 ms, so unsealed sessions are cached by the exact cookie value (bounded LRU,
- * honouring expiry; revocation is checked on every read).
+ * honouring expiry); whether the session is still active is asked of the session store on every
+ * read.
  */
 import { sealData, unsealData } from "iron-session";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
-import { isSessionRevoked } from "../auth";
 import { getConfig } from "../config";
+import type { Clock, SessionStore } from "./dependencies";
 import { SESSION_COOKIE_NAME } from "./cookie-name";
 
 export { SESSION_COOKIE_NAME };
@@ -37,24 +38,10 @@ const bffSessionSchema = z.object({
 export type BffSession = z.infer<typeof bffSessionSchema>;
 export type SessionUser = BffSession["user"];
 
-const globalForCookies = globalThis as unknown as { keyholeSessionCache?: LRUCache<string, BffSession> };
-
-function getCache(): LRUCache<string, BffSession> {
-  globalForCookies.keyholeSessionCache ??= new LRUCache({ max: CACHE_MAX_ENTRIES });
-  return globalForCookies.keyholeSessionCache;
-}
-
 function remainingSeconds(session: BffSession, nowMs: number): number {
   return Math.max(0, Math.floor((session.expiresAtMs - nowMs) / 1000));
 }
 
-export async function sealSession(session: BffSession, nowMs = Date.now()): Promise<string> {
-  const sealed = await sealData(session, { password: getConfig().sessionSecrets, ttl: remainingSeconds(session, nowMs) });
-  getCache().set(sealed, session, { ttl: Math.max(1, session.expiresAtMs - nowMs) });
-  return sealed;
-}
-
-/** The session in a cookie value, or null if it is tampered, expired or revoked. */
 /**
  * The session cookie's value from a Cookie header; undefined when it is absent or appears more
  * than once (a cookie planted beside ours must never decide which user is served).
@@ -70,27 +57,45 @@ export function findSessionCookieValue(cookieHeader: string | null): string | un
   return value;
 }
 
-export async function readSessionCookie(cookieValue: string | undefined, nowMs = Date.now()): Promise<BffSession | null> {
-  if (!cookieValue || cookieValue.length > COOKIE_MAX_BYTES) return null;
-  const cache = getCache();
-  let session = cache.get(cookieValue) ?? null;
-  if (!session) {
-    try {
-      const data = await unsealData<unknown>(cookieValue, { password: getConfig().sessionSecrets, ttl: 0 });
-      const parsed = bffSessionSchema.safeParse(data);
-      session = parsed.success ? parsed.data : null;
-    } catch {
-      session = null;
-    }
-    if (session && session.expiresAtMs > nowMs) cache.set(cookieValue, session, { ttl: session.expiresAtMs - nowMs });
-  }
-  if (!session || session.expiresAtMs <= nowMs || session.idleExpiresAtMs <= nowMs) return null;
-  // Sessions of an external API (API_BASE_URL) are not in our database: its 401 ends them instead.
-  if (getConfig().apiBaseUrl === null && (await isSessionRevoked(session.sessionId, nowMs))) {
-    cache.delete(cookieValue);
-    return null;
-  }
-  return session;
+export interface SessionCookies {
+  /** Seals a session into a cookie value (and remembers it, so its next read is free). */
+  seal(session: BffSession): Promise<string>;
+  /** The session in a cookie value, or null if it is tampered, expired, idle too long or no longer active. */
+  read(cookieValue: string | undefined): Promise<BffSession | null>;
+}
+
+export function createSessionCookies({ sessions, clock }: { sessions: SessionStore; clock: Clock }): SessionCookies {
+  const cache = new LRUCache<string, BffSession>({ max: CACHE_MAX_ENTRIES });
+  return {
+    async seal(session) {
+      const nowMs = clock.nowMs();
+      const sealed = await sealData(session, { password: getConfig().sessionSecrets, ttl: remainingSeconds(session, nowMs) });
+      cache.set(sealed, session, { ttl: Math.max(1, session.expiresAtMs - nowMs) });
+      return sealed;
+    },
+
+    async read(cookieValue) {
+      if (!cookieValue || cookieValue.length > COOKIE_MAX_BYTES) return null;
+      const nowMs = clock.nowMs();
+      let session = cache.get(cookieValue) ?? null;
+      if (!session) {
+        try {
+          const data = await unsealData<unknown>(cookieValue, { password: getConfig().sessionSecrets, ttl: 0 });
+          const parsed = bffSessionSchema.safeParse(data);
+          session = parsed.success ? parsed.data : null;
+        } catch {
+          session = null;
+        }
+        if (session && session.expiresAtMs > nowMs) cache.set(cookieValue, session, { ttl: session.expiresAtMs - nowMs });
+      }
+      if (!session || session.expiresAtMs <= nowMs || session.idleExpiresAtMs <= nowMs) return null;
+      if (!(await sessions.isActive(session.sessionId, nowMs))) {
+        cache.delete(cookieValue);
+        return null;
+      }
+      return session;
+    },
+  };
 }
 
 export interface SessionCookie {
@@ -103,7 +108,7 @@ export interface SessionCookie {
   maxAge: number;
 }
 
-export function sessionCookie(sealed: string, session: BffSession, nowMs = Date.now()): SessionCookie {
+export function sessionCookie(sealed: string, session: BffSession, nowMs: number): SessionCookie {
   return { name: SESSION_COOKIE_NAME, value: sealed, httpOnly: true, secure: true, sameSite: "strict", path: "/", maxAge: remainingSeconds(session, nowMs) };
 }
 
@@ -119,7 +124,7 @@ export function nextIdleDeadlineMs(session: Pick<BffSession, "expiresAtMs">, now
 }
 
 /** The session with its idle deadline moved for activity now, or "unchanged" if that is not worth a new cookie. */
-export function extendIdleDeadline(session: BffSession, nowMs = Date.now()): BffSession | "unchanged" {
+export function extendIdleDeadline(session: BffSession, nowMs: number): BffSession | "unchanged" {
   const next = nextIdleDeadlineMs(session, nowMs);
   const resolutionMs = Math.min(IDLE_EXTENSION_RESOLUTION_MS, (getConfig().sessionIdleTimeoutSeconds * 1000) / 10);
   return next - session.idleExpiresAtMs > resolutionMs ? { ...session, idleExpiresAtMs: next } : "unchanged";

@@ -4,12 +4,12 @@
  */
 import { decodeJwt } from "jose";
 import { z } from "zod";
-import { CLIENT_IP_HEADER } from "../api";
 import { getConfig } from "../config";
 import { AppError, isProblem, appErrorFromProblem } from "../shared/errors";
+import { CLIENT_IP_HEADER } from "../shared/headers";
 import type { RequestContext } from "../shared/request-context";
-import { publicUserSchema } from "../shared/schemas";
-import { callUpstream } from "./upstream";
+import { publicUserSchema, type PublicUserDto } from "../shared/schemas";
+import type { Upstream } from "./upstream";
 
 /** Refresh this long before the access token expires, so a request never carries one that dies in flight. */
 const REFRESH_MARGIN_MS = 30_000;
@@ -31,6 +31,20 @@ export interface IssuedTokens {
   sessionId: string;
 }
 
+export interface TokenClient {
+  /** Tokens, or null when the credentials were refused. */
+  requestPasswordGrant(email: string, password: string, context: RequestContext, nowMs: number): Promise<IssuedTokens | null>;
+  /** Tokens, or null when the refresh token is dead (the session is over). */
+  requestRefreshGrant(refreshToken: string, context: RequestContext, nowMs: number): Promise<IssuedTokens | null>;
+  /** RFC 7009; failures are logged, not thrown: signing out must always clear the cookie. */
+  revokeRefreshToken(refreshToken: string, context: RequestContext): Promise<void>;
+  fetchCurrentUser(accessToken: string): Promise<PublicUserDto>;
+  /** POST /users; its problems (weak password, email taken) pass through to the form. */
+  register(input: { email: string; name: string; password: string }, context: RequestContext): Promise<void>;
+  /** POST /me/reauthenticate; a wrong password's problem passes through to the dialog. */
+  reauthenticate(accessToken: string, password: string, context: RequestContext): Promise<void>;
+}
+
 /** The BFF's client credentials and the browser's address, for every call it makes as the client. */
 function clientHeaders(context: RequestContext, contentType = "application/x-www-form-urlencoded"): Headers {
   const { bffClientId, bffClientSecret } = getConfig();
@@ -45,6 +59,14 @@ function clientHeaders(context: RequestContext, contentType = "application/x-www
   return headers;
 }
 
+/** A call made with the session's own token, as the browser's representative. */
+function bearerHeaders(accessToken: string, context: RequestContext): Headers {
+  const headers = new Headers({ authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json" });
+  if (context.ip) headers.set("x-forwarded-for", context.ip);
+  if (context.userAgent) headers.set("user-agent", context.userAgent);
+  return headers;
+}
+
 /** A 429 or 503 from the API passes through to the browser with its Retry-After. */
 function throwIfBusy(response: Response): void {
   const retryAfterSeconds = Number(response.headers.get("retry-after")) || undefined;
@@ -52,79 +74,64 @@ function throwIfBusy(response: Response): void {
   if (response.status === 503) throw new AppError("overloaded", { retryAfterSeconds: retryAfterSeconds ?? 2 });
 }
 
-/** Tokens, or null when the grant was refused (`invalid_grant`). Other failures throw. */
-async function requestTokens(params: Record<string, string>, context: RequestContext, nowMs: number): Promise<IssuedTokens | null> {
-  const response = await callUpstream({ method: "POST", path: "/auth/token", headers: clientHeaders(context), body: new URLSearchParams(params).toString() });
-  const body: unknown = await response.json().catch(() => null);
-  if (response.ok) {
-    const tokens = tokenResponseSchema.parse(body);
-    const sessionId = decodeJwt(tokens.access_token).sid;
-    return {
-      accessToken: tokens.access_token,
-      accessTokenRefreshAtMs: nowMs + tokens.expires_in * 1000 - Math.min(REFRESH_MARGIN_MS, (tokens.expires_in * 1000) / 4),
-      refreshToken: tokens.refresh_token,
-      sessionExpiresAtMs: nowMs + (tokens.refresh_expires_in ?? getConfig().sessionMaxAgeSeconds) * 1000,
-      sessionId: typeof sessionId === "string" ? sessionId : "",
-    };
-  }
-  const error = (body as { error?: string } | null)?.error;
-  if (error === "invalid_grant") return null;
-  throwIfBusy(response);
-  throw new AppError("upstream_unavailable", { cause: new Error(`token endpoint answered ${response.status} ${error ?? ""}`) });
-}
-
-export function requestPasswordGrant(email: string, password: string, context: RequestContext, nowMs: number) {
-  return requestTokens({ grant_type: "password", username: email, password }, context, nowMs);
-}
-
-export function requestRefreshGrant(refreshToken: string, context: RequestContext, nowMs: number) {
-  return requestTokens({ grant_type: "refresh_token", refresh_token: refreshToken }, context, nowMs);
-}
-
-/** RFC 7009 revocation; failures are logged, not thrown: signing out must always clear the cookie. */
-export async function revokeRefreshTokenUpstream(refreshToken: string, context: RequestContext): Promise<void> {
-  try {
-    const response = await callUpstream({
-      method: "POST",
-      path: "/auth/revoke",
-      headers: clientHeaders(context),
-      body: new URLSearchParams({ token: refreshToken, token_type_hint: "refresh_token" }).toString(),
-    });
-    if (!response.ok) console.error(`Token revocation answered ${response.status}`);
-  } catch (error) {
-    console.error("Token revocation failed", error);
-  }
-}
-
-export async function fetchCurrentUser(accessToken: string) {
-  const response = await callUpstream({
-    method: "GET",
-    path: "/me",
-    headers: new Headers({ authorization: `Bearer ${accessToken}`, accept: "application/json" }),
-  });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw isProblem(body) ? appErrorFromProblem(body) : new AppError("upstream_unavailable");
-  return publicUserSchema.parse((body as { user: unknown }).user);
-}
-
-/** POST /me/reauthenticate with the session's token; a wrong password's problem passes through to the dialog. */
-export async function reauthenticateUpstream(accessToken: string, password: string, context: RequestContext): Promise<void> {
-  const headers = new Headers({ authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json" });
-  if (context.ip) headers.set("x-forwarded-for", context.ip);
-  if (context.userAgent) headers.set("user-agent", context.userAgent);
-  const response = await callUpstream({ method: "POST", path: "/me/reauthenticate", headers, body: JSON.stringify({ password }) });
+/** Nothing for a 2xx; the API's problem (or a generic upstream failure) otherwise. */
+async function requireOk(response: Response): Promise<void> {
   if (response.ok) return;
   throwIfBusy(response);
   const body: unknown = await response.json().catch(() => null);
   throw isProblem(body) ? appErrorFromProblem(body) : new AppError("upstream_unavailable");
 }
 
-/** POST /users at the API; its problems (weak password, email taken) pass through to the form. */
-export async function registerUpstream(input: { email: string; name: string; password: string }, context: RequestContext) {
-  const headers = clientHeaders(context, "application/json");
-  const response = await callUpstream({ method: "POST", path: "/users", headers, body: JSON.stringify(input) });
-  if (response.ok) return;
-  throwIfBusy(response);
-  const body: unknown = await response.json().catch(() => null);
-  throw isProblem(body) ? appErrorFromProblem(body) : new AppError("upstream_unavailable");
+export function createTokenClient(upstream: Upstream): TokenClient {
+  async function requestTokens(params: Record<string, string>, context: RequestContext, nowMs: number): Promise<IssuedTokens | null> {
+    const response = await upstream.call({ method: "POST", path: "/auth/token", headers: clientHeaders(context), body: new URLSearchParams(params).toString() });
+    const body: unknown = await response.json().catch(() => null);
+    if (response.ok) {
+      const tokens = tokenResponseSchema.parse(body);
+      const sessionId = decodeJwt(tokens.access_token).sid;
+      return {
+        accessToken: tokens.access_token,
+        accessTokenRefreshAtMs: nowMs + tokens.expires_in * 1000 - Math.min(REFRESH_MARGIN_MS, (tokens.expires_in * 1000) / 4),
+        refreshToken: tokens.refresh_token,
+        sessionExpiresAtMs: nowMs + (tokens.refresh_expires_in ?? getConfig().sessionMaxAgeSeconds) * 1000,
+        sessionId: typeof sessionId === "string" ? sessionId : "",
+      };
+    }
+    const error = (body as { error?: string } | null)?.error;
+    if (error === "invalid_grant") return null;
+    throwIfBusy(response);
+    throw new AppError("upstream_unavailable", { cause: new Error(`token endpoint answered ${response.status} ${error ?? ""}`) });
+  }
+
+  return {
+    requestPasswordGrant: (email, password, context, nowMs) => requestTokens({ grant_type: "password", username: email, password }, context, nowMs),
+    requestRefreshGrant: (refreshToken, context, nowMs) => requestTokens({ grant_type: "refresh_token", refresh_token: refreshToken }, context, nowMs),
+
+    async revokeRefreshToken(refreshToken, context) {
+      try {
+        const body = new URLSearchParams({ token: refreshToken, token_type_hint: "refresh_token" }).toString();
+        const response = await upstream.call({ method: "POST", path: "/auth/revoke", headers: clientHeaders(context), body });
+        if (!response.ok) console.error(`Token revocation answered ${response.status}`);
+      } catch (error) {
+        console.error("Token revocation failed", error);
+      }
+    },
+
+    async fetchCurrentUser(accessToken) {
+      const headers = new Headers({ authorization: `Bearer ${accessToken}`, accept: "application/json" });
+      const response = await upstream.call({ method: "GET", path: "/me", headers });
+      await requireOk(response);
+      return publicUserSchema.parse(((await response.json()) as { user: unknown }).user);
+    },
+
+    async register(input, context) {
+      const response = await upstream.call({ method: "POST", path: "/users", headers: clientHeaders(context, "application/json"), body: JSON.stringify(input) });
+      await requireOk(response);
+    },
+
+    async reauthenticate(accessToken, password, context) {
+      const response = await upstream.call({ method: "POST", path: "/me/reauthenticate", headers: bearerHeaders(accessToken, context), body: JSON.stringify({ password }) });
+      await requireOk(response);
+    },
+  };
 }

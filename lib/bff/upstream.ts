@@ -1,13 +1,12 @@
 /**
- * How the BFF reaches the API: one interface, two transports.
- * - built-in: the Hono app is called in-process with the same Request a network call would carry
- *   (bearer token included), so the API checks it exactly as for any caller, without a loopback hop.
- * - external: HTTP (keep-alive, Node's fetch) to API_BASE_URL, e.g. a Laravel or Symfony API that
- *   speaks the same token endpoint contract.
+ * How the BFF reaches the API: one interface, two transports, chosen where the BFF is wired.
+ * - in-process: the built-in Hono app is called with the same Request a network call would
+ *   carry (bearer token included), so the API checks it exactly as for any caller, without a
+ *   loopback hop (docs/decisions/009-in-process-upstream.md).
+ * - HTTP: keep-alive fetch to a configured base URL, e.g. a Laravel or Symfony API that speaks
+ *   the same token endpoint contract.
  * The upstream URL is configured, never derived from the incoming request.
  */
-import { getApiApp, API_BASE_PATH } from "../api";
-import { getConfig } from "../config";
 import { AppError } from "../shared/errors";
 
 export const UPSTREAM_TIMEOUT_MS = 10_000;
@@ -20,32 +19,41 @@ export interface UpstreamRequest {
   body?: Uint8Array<ArrayBuffer> | string;
 }
 
-type Transport = (request: Request) => Promise<Response>;
-
-function getTransport(): { baseUrl: string; send: Transport; isNetwork: boolean } {
-  const { apiBaseUrl, appOrigin } = getConfig();
-  if (apiBaseUrl) return { baseUrl: apiBaseUrl.replace(/\/$/, ""), send: (request) => fetch(request), isNetwork: true };
-  return { baseUrl: `${appOrigin}${API_BASE_PATH}`, send: async (request) => getApiApp().fetch(request), isNetwork: false };
+export interface Upstream {
+  /** Calls the API. Network failures become 502/504 problems, never a sign-out. */
+  call(input: UpstreamRequest): Promise<Response>;
 }
 
-/** Calls the API. Network failures become 502/504 problems, never a logout. */
-export async function callUpstream(input: UpstreamRequest): Promise<Response> {
-  if (!input.path.startsWith("/")) throw new TypeError("upstream path must start with /");
-  const { baseUrl, send, isNetwork } = getTransport();
-  const request = new Request(`${baseUrl}${input.path}`, {
-    method: input.method,
-    headers: input.headers,
-    body: input.body,
-    // Only fetch observes the signal; the in-process app never did. There a per-request
-    // AbortSignal.timeout only cost memory: on Node 20 the Requests tied to one stayed on the heap
-    // (measured: +~20 KB per proxied request, 100 MB → 275 MB live after 12 000 requests).
-    signal: isNetwork ? AbortSignal.timeout(UPSTREAM_TIMEOUT_MS) : undefined,
-    redirect: "manual",
-  });
-  try {
-    return await send(request);
-  } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    throw new AppError(timedOut ? "upstream_timeout" : "upstream_unavailable", { cause: error });
-  }
+function createUpstream(baseUrl: string, send: (request: Request) => Promise<Response>, isNetwork: boolean): Upstream {
+  const root = baseUrl.replace(/\/$/, "");
+  return {
+    async call(input) {
+      if (!input.path.startsWith("/")) throw new TypeError("upstream path must start with /");
+      const request = new Request(`${root}${input.path}`, {
+        method: input.method,
+        headers: input.headers,
+        body: input.body,
+        // Only fetch observes the signal. In-process, a per-request AbortSignal.timeout only cost
+        // memory: on Node 20 the Requests tied to one stayed on the heap (+~20 KB per request).
+        signal: isNetwork ? AbortSignal.timeout(UPSTREAM_TIMEOUT_MS) : undefined,
+        redirect: "manual",
+      });
+      try {
+        return await send(request);
+      } catch (error) {
+        const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+        throw new AppError(timedOut ? "upstream_timeout" : "upstream_unavailable", { cause: error });
+      }
+    },
+  };
+}
+
+/** An API served over HTTP at `baseUrl` (API_BASE_URL). */
+export function createHttpUpstream(baseUrl: string): Upstream {
+  return createUpstream(baseUrl, (request) => fetch(request), true);
+}
+
+/** An API in this process: `fetch` is its request handler (the Hono app's), `baseUrl` where it is mounted. */
+export function createInProcessUpstream(baseUrl: string, fetch: (request: Request) => Response | Promise<Response>): Upstream {
+  return createUpstream(baseUrl, async (request) => fetch(request), false);
 }

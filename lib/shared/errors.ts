@@ -122,16 +122,28 @@ export function appErrorFromProblem(problem: Problem): AppError {
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
+/** Retry-After and Allow, for every error answer that has them (problem+json and OAuth alike). */
+export function errorHeaders(error: AppError): Record<string, string> {
+  return {
+    ...(error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {}),
+    ...(error.allow ? { Allow: error.allow.join(", ") } : {}),
+  };
+}
+
 /** The one problem+json writer, for the API and the BFF. */
 export function problemResponse(error: AppError, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(error.toProblem()), {
     status: error.status,
-    headers: {
-      "Content-Type": PROBLEM_CONTENT_TYPE,
-      "Cache-Control": "no-store",
-      ...(error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {}),
-      ...(error.allow ? { Allow: error.allow.join(", ") } : {}),
-      ...headers,
-    },
+    headers: { "Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store", ...errorHeaders(error), ...headers },
   });
+}
+
+/** Field errors from a failed schema validation (a zod error's issues), for `invalid_request`. */
+export function toFieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldError[] {
+  return issues.map((issue) => ({ path: issue.path.map(String).join(".") || "(body)", message: issue.message }));
+}
+
+/** A message as a sentence: validators write "must not be blank", forms show "Must not be blank". */
+export function sentenceCase(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }

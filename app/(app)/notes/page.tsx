@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { requireSession } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 import { NotesView } from "./notes-view";
 
 export const metadata: Metadata = { title: "Notes" };
 
 export default async function NotesPage() {
-  await requireSession("/notes");
+  await getBff().requireSession("/notes");
   return <NotesView />;
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getCurrentSession } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 import { safeReturnTo } from "@/lib/shared/return-to";
 import { Brand } from "../../components/brand";
 import { LoginForm } from "./login-form";
@@ -15,7 +15,7 @@ const NOTICES: Record<string, string> = {
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const returnTo = safeReturnTo(params.returnTo);
-  if (await getCurrentSession()) redirect(returnTo);
+  if (await getBff().getCurrentSession()) redirect(returnTo);
   const notice = typeof params.notice === "string" ? NOTICES[params.notice] : undefined;
   return (
     <main className="auth-page">

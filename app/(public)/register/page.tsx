@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getCurrentSession } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 import { safeReturnTo } from "@/lib/shared/return-to";
 import { Brand } from "../../components/brand";
 import { RegisterForm } from "./register-form";
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Create an account" };
 
 export default async function RegisterPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const returnTo = safeReturnTo((await searchParams).returnTo);
-  if (await getCurrentSession()) redirect(returnTo);
+  if (await getBff().getCurrentSession()) redirect(returnTo);
   return (
     <main className="auth-page">
       <div className="card auth-card">

@@ -1,3 +1,3 @@
-import { handleLogin } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 
-export const POST = handleLogin;
+export const POST = (request: Request) => getBff().handleLogin(request);

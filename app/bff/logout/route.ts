@@ -1,3 +1,3 @@
-import { handleLogout } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 
-export const POST = handleLogout;
+export const POST = (request: Request) => getBff().handleLogout(request);

@@ -1,3 +1,3 @@
-import { handleReauth } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 
-export const POST = handleReauth;
+export const POST = (request: Request) => getBff().handleReauth(request);

@@ -1,3 +1,3 @@
-import { handleRegister } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 
-export const POST = handleRegister;
+export const POST = (request: Request) => getBff().handleRegister(request);

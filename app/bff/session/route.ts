@@ -1,3 +1,3 @@
-import { handleSession } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 
-export const GET = handleSession;
+export const GET = (request: Request) => getBff().handleSession(request);

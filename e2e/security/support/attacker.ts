@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { expect, request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
 import type { Account } from "../../fixtures";
 import { generateSigningJwk, type SigningJwk } from "./server-secrets";
+import { isReservedPort } from "../../../test/free-ports";
 
 export const SESSION_COOKIE = "__Host-keyhole";
 export const PROBLEM_JSON = "application/problem+json";
@@ -147,8 +148,6 @@ export interface AttackerSite {
   close(): Promise<void>;
 }
 
-const RESERVED_PORTS = { from: 3000, to: 3300 };
-
 /** Starts a loopback server that answers with `handler` (default: an empty page) and records every request. */
 export async function startAttackerSite(
   handler: (req: http.IncomingMessage, body: string) => { status?: number; headers?: Record<string, string>; body?: string } = () => ({}),
@@ -171,7 +170,7 @@ export async function startAttackerSite(
       server.listen(0, "127.0.0.1", resolve);
     });
     const { port } = server.address() as AddressInfo;
-    if (port >= RESERVED_PORTS.from && port <= RESERVED_PORTS.to) {
+    if (isReservedPort(port)) {
       await new Promise((resolve) => server.close(resolve));
       continue;
     }

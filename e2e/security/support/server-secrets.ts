@@ -6,11 +6,9 @@
  * worker), and handed to the workers through the environment, like E2E_RUN.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import net from "node:net";
+import { findFreePort } from "../../../test/free-ports";
 
 const SECRETS_ENV = "E2E_SECURITY_SECRETS";
-/** Teammates run dev servers in this range (see e2e/support/test-run.ts). */
-const RESERVED_PORTS = { from: 3000, to: 3300 };
 
 /** A private ES256 JWK as JWT_SIGNING_KEYS wants it. */
 export interface SigningJwk {
@@ -36,20 +34,6 @@ export function generateSigningJwk(kid: string): SigningJwk {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const jwk = privateKey.export({ format: "jwk" }) as { kty: string; crv: string; x: string; y: string; d: string };
   return { ...jwk, kid, alg: "ES256", use: "sig" };
-}
-
-async function findFreePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const server = net.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", resolve);
-    });
-    const { port } = server.address() as net.AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    if (port < RESERVED_PORTS.from || port > RESERVED_PORTS.to) return port;
-  }
-  throw new Error("no free port outside the reserved range");
 }
 
 async function generateSecuritySecrets(): Promise<SecuritySecrets> {

@@ -2,6 +2,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../shared/errors";
+import { mediaType } from "../../shared/http";
 import { problemResponse } from "../problems";
 
 export const JSON_BODY_MAX_BYTES = 64 * 1024;
@@ -10,7 +11,6 @@ const limit = bodyLimit({ maxSize: JSON_BODY_MAX_BYTES, onError: () => problemRe
 
 export const jsonBody: MiddlewareHandler = async (c, next) => {
   if (!["POST", "PUT", "PATCH"].includes(c.req.method)) return next();
-  const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") return problemResponse(new AppError("unsupported_media_type"));
+  if (mediaType(c.req.header("content-type")) !== "application/json") return problemResponse(new AppError("unsupported_media_type"));
   return limit(c, next);
 };

@@ -7,7 +7,7 @@ import { bearerSecurity, createRouter, problemResponses } from "../router";
 const ACTIVITY_PAGE_MAX = 100;
 
 const list = createRoute({
-  method: "get", path: "/activity", tags: ["Activity"], summary: "Your security events, newest first",
+  method: "get", path: "/", tags: ["Activity"], summary: "Your security events, newest first",
   security: bearerSecurity,
   middleware: requireScope("sessions:manage"),
   request: {

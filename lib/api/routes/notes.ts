@@ -15,31 +15,31 @@ const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json
 const common = { tags: ["Notes"], security: bearerSecurity };
 
 const list = createRoute({
-  ...common, method: "get", path: "/notes", summary: "List your notes, newest first",
+  ...common, method: "get", path: "/", summary: "List your notes, newest first",
   middleware: [requireScope("notes:read")] as const,
   request: { query: listQuery },
   responses: { 200: { description: "A page of notes", ...json(noteListSchema) }, ...problemResponses(400, 401, 403) },
 });
 const create = createRoute({
-  ...common, method: "post", path: "/notes", summary: "Create a note",
+  ...common, method: "post", path: "/", summary: "Create a note",
   middleware: [requireScope("notes:write")] as const,
   request: { body: { required: true, ...json(noteInputSchema) } },
   responses: { 201: { description: "Created", ...json(noteEnvelope) }, ...problemResponses(400, 401, 403, 413, 415) },
 });
 const read = createRoute({
-  ...common, method: "get", path: "/notes/{id}", summary: "Read a note",
+  ...common, method: "get", path: "/{id}", summary: "Read a note",
   middleware: [requireScope("notes:read")] as const,
   request: { params: idParams },
   responses: { 200: { description: "The note", ...json(noteEnvelope) }, ...problemResponses(401, 403, 404) },
 });
 const update = createRoute({
-  ...common, method: "patch", path: "/notes/{id}", summary: "Change a note's title or body",
+  ...common, method: "patch", path: "/{id}", summary: "Change a note's title or body",
   middleware: [requireScope("notes:write")] as const,
   request: { params: idParams, body: { required: true, ...json(noteUpdateSchema) } },
   responses: { 200: { description: "Updated", ...json(noteEnvelope) }, ...problemResponses(400, 401, 403, 404, 413, 415) },
 });
 const remove = createRoute({
-  ...common, method: "delete", path: "/notes/{id}", summary: "Delete a note",
+  ...common, method: "delete", path: "/{id}", summary: "Delete a note",
   middleware: [requireScope("notes:write")] as const,
   request: { params: idParams },
   responses: { 204: { description: "Deleted" }, ...problemResponses(401, 403, 404) },

@@ -16,6 +16,7 @@ import {
   type RequestContext,
 } from "../../auth";
 import { AppError } from "../../shared/errors";
+import { mediaType } from "../../shared/http";
 import { text } from "../../shared/schemas";
 import { getCallerContext } from "../caller";
 import { createRouter } from "../router";
@@ -40,7 +41,7 @@ const revocationRequest = z.object({
 
 /** Reads a form or JSON body into flat string parameters; a repeated parameter is invalid (RFC 6749 §3.2). */
 async function readParameters(c: Context): Promise<Record<string, unknown>> {
-  const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+  const type = mediaType(c.req.header("content-type"));
   const raw = await c.req.text();
   if (type === "application/x-www-form-urlencoded") {
     const params = new URLSearchParams(raw);
@@ -81,49 +82,43 @@ function parse<T extends z.ZodType>(schema: T, params: Record<string, unknown>):
 
 const limit = bodyLimit({ maxSize: OAUTH_BODY_MAX_BYTES, onError: (c) => oauthErrorResponse(c, new AppError("payload_too_large")) });
 
+/** Mounted at /auth. Its errors speak RFC 6749, not problem+json. */
 export const oauthRoutes = createRouter()
-  .post("/auth/token", limit, async (c) => {
-    try {
-      const { clientId, context, params } = await readClientRequest(c);
-      const nowMs = Date.now();
-      let tokens;
-      if (params.grant_type === "password") {
-        const { username, password } = parse(passwordGrant, params);
-        tokens = await exchangePasswordGrant({ clientId, email: username, password, context, nowMs });
-      } else if (params.grant_type === "refresh_token") {
-        const { refresh_token } = parse(refreshGrant, params);
-        tokens = await exchangeRefreshGrant({ clientId, refreshToken: refresh_token, context, nowMs });
-      } else if (typeof params.grant_type === "string") {
-        throw new AppError("unsupported_grant_type");
-      } else {
-        throw new AppError("invalid_request", { detail: "Missing parameter: grant_type." });
-      }
-      return c.json(
-        {
-          access_token: tokens.accessToken,
-          token_type: tokens.tokenType,
-          expires_in: tokens.expiresInSeconds,
-          refresh_token: tokens.refreshToken,
-          refresh_expires_in: tokens.refreshExpiresInSeconds,
-          scope: tokens.scope,
-        },
-        200,
-        { "Cache-Control": "no-store", Pragma: "no-cache" },
-      );
-    } catch (error) {
-      return oauthErrorResponse(c, toAppError(error));
+  .post("/token", limit, async (c) => {
+    const { clientId, context, params } = await readClientRequest(c);
+    const nowMs = Date.now();
+    let tokens;
+    if (params.grant_type === "password") {
+      const { username, password } = parse(passwordGrant, params);
+      tokens = await exchangePasswordGrant({ clientId, email: username, password, context, nowMs });
+    } else if (params.grant_type === "refresh_token") {
+      const { refresh_token } = parse(refreshGrant, params);
+      tokens = await exchangeRefreshGrant({ clientId, refreshToken: refresh_token, context, nowMs });
+    } else if (typeof params.grant_type === "string") {
+      throw new AppError("unsupported_grant_type");
+    } else {
+      throw new AppError("invalid_request", { detail: "Missing parameter: grant_type." });
     }
+    return c.json(
+      {
+        access_token: tokens.accessToken,
+        token_type: tokens.tokenType,
+        expires_in: tokens.expiresInSeconds,
+        refresh_token: tokens.refreshToken,
+        refresh_expires_in: tokens.refreshExpiresInSeconds,
+        scope: tokens.scope,
+      },
+      200,
+      { "Cache-Control": "no-store", Pragma: "no-cache" },
+    );
   })
-  .post("/auth/revoke", limit, async (c) => {
-    try {
-      const { clientId, context, params } = await readClientRequest(c);
-      const { token } = parse(revocationRequest, params);
-      await revokeToken({ clientId, token, context, nowMs: Date.now() });
-      return c.body(null, 200, { "Cache-Control": "no-store" });
-    } catch (error) {
-      return oauthErrorResponse(c, toAppError(error));
-    }
+  .post("/revoke", limit, async (c) => {
+    const { clientId, context, params } = await readClientRequest(c);
+    const { token } = parse(revocationRequest, params);
+    await revokeToken({ clientId, token, context, nowMs: Date.now() });
+    return c.body(null, 200, { "Cache-Control": "no-store" });
   });
+oauthRoutes.onError((error, c) => oauthErrorResponse(c, toAppError(error)));
 
 /** The token and revocation endpoints parse their own bodies (RFC 6749 rules), so they are documented here. */
 export function registerOAuthDocs(registry: OpenAPIRegistry): void {

@@ -10,17 +10,17 @@ import { bearerSecurity, createRouter, problemResponses } from "../router";
 const common = { tags: ["Sessions"], security: bearerSecurity, middleware: requireScope("sessions:manage") };
 
 const list = createRoute({
-  ...common, method: "get", path: "/sessions", summary: "Your signed-in devices",
+  ...common, method: "get", path: "/", summary: "Your signed-in devices",
   responses: { 200: { description: "Sessions", content: { "application/json": { schema: z.object({ items: z.array(sessionSchema) }) } } }, ...problemResponses(401, 403) },
 });
 const revokeOne = createRoute({
-  ...common, method: "delete", path: "/sessions/{id}", summary: "Sign out one device",
+  ...common, method: "delete", path: "/{id}", summary: "Sign out one device",
   request: { params: z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) }) },
   description: "Signing out another session needs a recent password (403 reauthentication_required).",
   responses: { 204: { description: "Signed out" }, ...problemResponses(401, 403, 404) },
 });
 const revokeOthers = createRoute({
-  ...common, method: "delete", path: "/sessions", summary: "Sign out every other device (others=true)",
+  ...common, method: "delete", path: "/", summary: "Sign out every other device (others=true)",
   request: { query: z.object({ others: z.literal("true").openapi({ param: { name: "others", in: "query" } }) }) },
   responses: { 200: { description: "How many were signed out", content: { "application/json": { schema: z.object({ revoked: z.number() }) } } }, ...problemResponses(400, 401, 403) },
 });

@@ -27,11 +27,11 @@ const createSchema = z
 const common = { tags: ["Personal access tokens"], security: bearerSecurity, middleware: requireScope("tokens:manage") };
 
 const list = createRoute({
-  ...common, method: "get", path: "/tokens", summary: "Your personal access tokens (never the secret)",
+  ...common, method: "get", path: "/", summary: "Your personal access tokens (never the secret)",
   responses: { 200: { description: "Tokens", content: { "application/json": { schema: z.object({ items: z.array(personalAccessTokenSchema) }) } } }, ...problemResponses(401, 403) },
 });
 const create = createRoute({
-  ...common, method: "post", path: "/tokens", summary: "Create a token; the secret is in this answer only",
+  ...common, method: "post", path: "/", summary: "Create a token; the secret is in this answer only",
   request: { body: { required: true, content: { "application/json": { schema: createSchema } } } },
   responses: {
     201: { description: "Created", content: { "application/json": { schema: z.object({ token: z.string(), personalAccessToken: personalAccessTokenSchema }) } } },
@@ -39,7 +39,7 @@ const create = createRoute({
   },
 });
 const revoke = createRoute({
-  ...common, method: "delete", path: "/tokens/{id}", summary: "Revoke a token",
+  ...common, method: "delete", path: "/{id}", summary: "Revoke a token",
   request: { params: z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) }) },
   responses: { 204: { description: "Revoked" }, ...problemResponses(401, 403, 404) },
 });

@@ -11,7 +11,7 @@ const userEnvelope = z.object({ user: publicUserSchema });
 
 const register = createRoute({
   method: "post",
-  path: "/users",
+  path: "/",
   tags: ["Users"],
   summary: "Register a user",
   description: "Passwords: 12 characters to 72 bytes (UTF-8), not common or easy to guess.",
@@ -21,7 +21,7 @@ const register = createRoute({
 
 const me = createRoute({
   method: "get",
-  path: "/me",
+  path: "/",
   tags: ["Users"],
   summary: "The caller's profile",
   security: bearerSecurity,
@@ -31,7 +31,7 @@ const me = createRoute({
 
 const password = createRoute({
   method: "post",
-  path: "/me/password",
+  path: "/password",
   tags: ["Users"],
   summary: "Change your password; signs out your other sessions",
   description: "The current password proves the user, so no separate re-authentication is needed. revokePersonalAccessTokens also revokes every personal access token.",
@@ -43,7 +43,7 @@ const password = createRoute({
 
 const reauthenticate = createRoute({
   method: "post",
-  path: "/me/reauthenticate",
+  path: "/reauthenticate",
   tags: ["Users"],
   summary: "Prove the password again in this session",
   description:
@@ -54,11 +54,14 @@ const reauthenticate = createRoute({
   responses: { 204: { description: "Proven" }, ...problemResponses(400, 401, 403, 413, 415, 429) },
 });
 
-export const usersRoutes = createRouter()
-  .openapi(register, async (c) => {
-    const user = await registerUser(c.req.valid("json"), getCallerContext(c).context);
-    return c.json({ user: toPublicUser(user) }, 201);
-  })
+/** Mounted at /users. */
+export const usersRoutes = createRouter().openapi(register, async (c) => {
+  const user = await registerUser(c.req.valid("json"), getCallerContext(c).context);
+  return c.json({ user: toPublicUser(user) }, 201);
+});
+
+/** Mounted at /me: the caller's own account. */
+export const meRoutes = createRouter()
   .openapi(me, async (c) => {
     const user = await findUserById(c.get("principal").userId);
     if (!user) throw new AppError("unauthenticated");

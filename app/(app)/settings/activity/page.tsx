@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { requireSession } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 import { ActivityView } from "./activity-view";
 
 export const metadata: Metadata = { title: "Activity" };
 
 export default async function ActivityPage() {
-  await requireSession("/settings/activity");
+  await getBff().requireSession("/settings/activity");
   return <ActivityView />;
 }

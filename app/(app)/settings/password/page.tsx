@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { requireSession } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 import { PasswordForm } from "./password-form";
 
 export const metadata: Metadata = { title: "Password" };
 
 export default async function PasswordPage() {
-  await requireSession("/settings/password");
+  await getBff().requireSession("/settings/password");
   return <PasswordForm />;
 }

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { requireSession } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 import { SessionsView } from "./sessions-view";
 
 export const metadata: Metadata = { title: "Sessions" };
 
 export default async function SessionsPage() {
-  await requireSession("/settings/sessions");
+  await getBff().requireSession("/settings/sessions");
   return <SessionsView />;
 }

@@ -1,3 +1,5 @@
-import { handleApiProxy } from "@/lib/bff";
+import { getBff } from "@/lib/wiring";
 
-export { handleApiProxy as GET, handleApiProxy as POST, handleApiProxy as PUT, handleApiProxy as PATCH, handleApiProxy as DELETE };
+const handle = (request: Request) => getBff().handleApiProxy(request);
+
+export { handle as GET, handle as POST, handle as PUT, handle as PATCH, handle as DELETE };
