@@ -188,8 +188,11 @@ test("the API never reads the session cookie, and the BFF never accepts a bearer
 
   const apiWithCookie = await client.get("/api/v1/me", { headers: cookieHeader(cookie) });
   expect(apiWithCookie.status(), "the API with only the session cookie").toBe(401);
+  // A sealed cookie ("Fe26.2*…") is not even a well-formed bearer token (RFC 6750 b64token): 400.
   const apiWithCookieAsBearer = await client.get("/api/v1/me", { headers: bearer(cookie) });
-  expect(apiWithCookieAsBearer.status(), "the sealed cookie as a bearer token").toBe(401);
+  expect(apiWithCookieAsBearer.status(), "the sealed cookie as a bearer token").toBe(400);
+  expect((await apiWithCookieAsBearer.json()).code).toBe("invalid_request");
+  expect(await apiWithCookieAsBearer.text()).not.toContain(account.email);
 
   for (const path of ["/bff/session", "/bff/api/me", "/bff/api/notes"]) {
     const response = await client.get(path, { headers: bearer(tokens.access_token) });
