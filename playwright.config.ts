@@ -36,7 +36,7 @@ async function chromiumLaunchOptions(): Promise<NonNullable<PlaywrightTestConfig
 }
 
 
-/** What `npm start` runs: server.ts as `npm run build` compiles it, with its V8 heap budget (README › Performance). */
+/** What `npm start` runs: server.ts as `npm run build` compiles it, with its V8 heap budget (README › Configuration). */
 const PRODUCTION_SERVER = "--max-old-space-size=256 .next/keyhole/server.mjs";
 
 type WebServerConfig = Extract<NonNullable<PlaywrightTestConfig["webServer"]>, unknown[]>[number];
