@@ -3,9 +3,9 @@
  * Run `npm run build` first (`npm test` does both). Each run gets fresh secrets, a fresh SQLite
  * database and free ports (e2e/support/test-run.ts); the servers are listed in e2e/servers.ts.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { chromium, defineConfig, devices, type PlaywrightTestConfig } from "@playwright/test";
+import { findBrowser } from "./scripts/find-browser";
 import { createTestRun, getTestRun, RUN_ENV, serverEnvironment, type ServerInstance } from "./e2e/support/test-run";
 
 // This file is evaluated in the runner and again in every worker: only the runner (which finds
@@ -14,12 +14,16 @@ process.env[RUN_ENV] ??= JSON.stringify(await createTestRun());
 const run = getTestRun();
 
 
-/** Playwright's own Chromium when it is installed, else Debian's (Playwright cannot download here). */
-function chromiumLaunchOptions(): NonNullable<PlaywrightTestConfig["use"]>["launchOptions"] {
-  const systemChromium = "/usr/bin/chromium";
-  if (fs.existsSync(chromium.executablePath()) || !fs.existsSync(systemChromium)) return {};
+/**
+ * The Chromium to launch: KEYHOLE_CHROMIUM (scripts/test.sh sets it to what scripts/ensure-browser.ts
+ * chose, installing one if needed), else Playwright's own, else a system Chromium
+ * (scripts/find-browser.ts). Playwright's own is launched as Playwright configures it.
+ */
+async function chromiumLaunchOptions(): Promise<NonNullable<PlaywrightTestConfig["use"]>["launchOptions"]> {
+  const found = await findBrowser({ playwrightExecutablePath: chromium.executablePath() });
+  if (!found || found.executablePath === chromium.executablePath()) return {};
   return {
-    executablePath: systemChromium,
+    executablePath: found.executablePath,
     // Without these Chromium keeps trying to reach Google's hosts and logs the failures.
     args: [
       "--disable-background-networking",
@@ -32,7 +36,7 @@ function chromiumLaunchOptions(): NonNullable<PlaywrightTestConfig["use"]>["laun
 }
 
 
-/** What `npm start` runs: server.ts as `npm run build` compiles it, with its V8 heap budget (README › Performance). */
+/** What `npm start` runs: server.ts as `npm run build` compiles it, with its V8 heap budget (README › Configuration). */
 const PRODUCTION_SERVER = "--max-old-space-size=256 .next/keyhole/server.mjs";
 
 type WebServerConfig = Extract<NonNullable<PlaywrightTestConfig["webServer"]>, unknown[]>[number];
@@ -57,7 +61,7 @@ function webServer(server: ServerInstance): WebServerConfig {
   };
 }
 
-const browser = { ...devices["Desktop Chrome"], launchOptions: chromiumLaunchOptions() };
+const browser = { ...devices["Desktop Chrome"], launchOptions: await chromiumLaunchOptions() };
 
 export default defineConfig({
   testDir: "e2e",

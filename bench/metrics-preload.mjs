@@ -3,7 +3,7 @@
  * bench/bench-server.ts), so the app itself serves no metrics. Starts an event-loop delay monitor
  * and answers GET /metrics on its own loopback port (KEYHOLE_METRICS_PORT) with the delay
  * histogram, CPU and memory of this process; `?reset=1` starts a new histogram.
- * Plain JavaScript: a TypeScript loader in the server would cost ~100 MiB (README › Performance).
+ * Plain JavaScript: a TypeScript loader in the server would cost ~100 MiB (bench/README.md).
  */
 import http from "node:http";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";

@@ -3,7 +3,8 @@
 # end-to-end tests against the production server (server.ts, Playwright), and ends with one line:
 #   N passed, N failed[, N skipped]
 # summed over both runners. Exits non-zero when a test failed, a runner or the build crashed
-# (each counts as one failure in that line), or no test ran at all.
+# (each counts as one failure in that line), no browser could be found or installed for the
+# end-to-end tests (one failure; scripts/ensure-browser.ts says how to get one), or no test ran at all.
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -47,11 +48,24 @@ took vitest
 
 playwright_status=skipped
 if [ "$build_status" -eq 0 ]; then
-  section "End-to-end tests (Playwright, production build)"
-  playwright_status=0
-  # playwright.config.ts sets a 15 min globalTimeout on CI; this also covers its start and teardown.
-  PLAYWRIGHT_JSON_OUTPUT_FILE="$results_dir/playwright.json" timeout --kill-after=30s 25m npx playwright test || playwright_status=$?
-  took playwright
+  section "Browser for the end-to-end tests (scripts/ensure-browser.ts)"
+  # Finds Chromium (KEYHOLE_CHROMIUM, Playwright's own, the system's) or installs one (Playwright's
+  # installer, then Debian's package as root); prints its path, or says how to get one and exits 3.
+  # Its installs are bounded by their own limits; this one covers apt-get on a slow mirror too.
+  browser_status=0
+  browser_path="$(timeout --kill-after=30s 30m node_modules/.bin/tsx scripts/ensure-browser.ts </dev/null)" || browser_status=$?
+  took browser
+  if [ "$browser_status" -eq 0 ] && [ -n "$browser_path" ]; then
+    export KEYHOLE_CHROMIUM="$browser_path"
+    section "End-to-end tests (Playwright, production build)"
+    playwright_status=0
+    # playwright.config.ts sets a 15 min globalTimeout on CI; this also covers its start and teardown.
+    PLAYWRIGHT_JSON_OUTPUT_FILE="$results_dir/playwright.json" timeout --kill-after=30s 25m npx playwright test || playwright_status=$?
+    took playwright
+  else
+    playwright_status=no-browser
+    section "End-to-end tests skipped: no browser (see the message above)"
+  fi
 else
   section "End-to-end tests skipped: the production build failed"
 fi
@@ -99,7 +113,11 @@ if (vitestStatus !== "0" && vitestFailed === 0) {
 failed += vitestFailed;
 
 // Playwright: stats.expected passed, flaky passed on retry, unexpected failed; errors[] are run-level.
-if (playwrightStatus !== "skipped") {
+if (playwrightStatus === "no-browser") {
+  // One failure, not one per browser test: scripts/ensure-browser.ts said how to get a browser.
+  failed += 1;
+  notes.push("no browser for the end-to-end tests (scripts/ensure-browser.ts said why and how to get one), so they did not run; counted as 1 failure");
+} else if (playwrightStatus !== "skipped") {
   const playwright = readJson(playwrightFile);
   let playwrightFailed = 0;
   if (playwright) {

@@ -22,6 +22,7 @@ interface OpenApiDocument {
 const DISCOVERY_ENDPOINTS = [
   { method: "get", path: "/.well-known/jwks.json", summary: "Public signing keys (JWK set) for verifying access tokens offline." },
   { method: "get", path: "/.well-known/oauth-authorization-server", summary: "Authorization server metadata (RFC 8414)." },
+  { method: "get", path: "/.well-known/oauth-protected-resource", summary: "Protected resource metadata of the API (RFC 9728), named by its 401 challenges." },
 ];
 
 function authenticationText(security: unknown[] | undefined): string {
