@@ -119,7 +119,7 @@ export function createHandlers(parts: {
 
   const readCookie = (request: Request) => cookies.read(findSessionCookieValue(request.headers.get("cookie")));
 
-  async function requireSession(request: Request): Promise<BffSession> {
+  async function requireSessionOf(request: Request): Promise<BffSession> {
     const session = await readCookie(request);
     if (!session) throw new AppError("unauthenticated");
     return session;
@@ -150,7 +150,7 @@ export function createHandlers(parts: {
     /** The session's user and deadlines. Counts as activity unless `?extend=false` (the idle watcher polls with it). */
     handleSession: bffEndpoint(async (request) => {
       const activity = new URL(request.url).searchParams.get("extend") !== "false";
-      const { session, cookie } = await settleSession({ session: await requireSession(request), sealed: null }, activity);
+      const { session, cookie } = await settleSession({ session: await requireSessionOf(request), sealed: null }, activity);
       // A plain Response unless a cookie is set: NextResponse's cookie jar costs every poll ~30 µs.
       return withCookie(sessionViewResponse(session), cookie);
     }),
@@ -161,7 +161,7 @@ export function createHandlers(parts: {
      * is a 400 with a field error (never a 401, which would send the browser to the sign-in page).
      */
     handleReauth: bffEndpoint(async (request, context) => {
-      const session = await requireSession(request);
+      const session = await requireSessionOf(request);
       const { password } = await parse(reauthenticationSchema, request, LOGIN_BODY_MAX_BYTES);
       const fresh = await requireFreshSession(session, context);
       try {
@@ -176,7 +176,7 @@ export function createHandlers(parts: {
     }),
 
     handleApiProxy: bffEndpoint(async (request, context) => {
-      const session = await requireSession(request);
+      const session = await requireSessionOf(request);
       // Refused before any refresh: an answer that rotated the tokens must carry the new cookie.
       const forwarded = await readForwardedRequest(request);
       const fresh = await requireFreshSession(session, context);
