@@ -3,7 +3,7 @@
  * warning shows 5 s before the deadline): the warning, "Stay signed in", the sign-out at the
  * deadline, and tabs that share sign-outs and activity.
  */
-import type { Page } from "@playwright/test";
+import type { APIRequestContext, BrowserContext, Page } from "@playwright/test";
 import { expect, registerAccount, test } from "./fixtures";
 
 test.use({ storageState: { cookies: [], origins: [] } });
@@ -16,13 +16,18 @@ async function signInOn(page: Page, origin: string, account: { email: string; pa
   await page.waitForURL(`${origin}/notes`);
 }
 
-test("the idle warning appears in every tab, and Stay signed in in one tab dismisses it in all", async ({ page, context, servers, apiFor }) => {
-  const origin = servers.shortIdle;
-  const account = await registerAccount(await apiFor("shortIdle"));
-  await signInOn(page, origin, account);
+/** Signs a new account in on `page` and opens its notes in a second tab of the same browser; returns that tab. */
+async function signInTwoTabs(page: Page, context: BrowserContext, origin: string, api: APIRequestContext): Promise<Page> {
+  await signInOn(page, origin, await registerAccount(api));
   const other = await context.newPage();
   await other.goto(`${origin}/notes`);
   await expect(other.getByRole("heading", { name: "Your notes" })).toBeVisible();
+  return other;
+}
+
+test("the idle warning appears in every tab, and Stay signed in in one tab dismisses it in all", async ({ page, context, servers, apiFor }) => {
+  const origin = servers.shortIdle;
+  const other = await signInTwoTabs(page, context, origin, await apiFor("shortIdle"));
 
   for (const tab of [page, other]) {
     await expect(tab.getByRole("alertdialog")).toContainText(/You will be signed out in 0:0\d/, { timeout: 20_000 });
@@ -46,11 +51,7 @@ test("an idle session ends at the deadline and the user lands on the login page 
 
 test("signing out in one tab signs out the others", async ({ page, context, servers, apiFor }) => {
   const origin = servers.shortIdle;
-  const account = await registerAccount(await apiFor("shortIdle"));
-  await signInOn(page, origin, account);
-  const other = await context.newPage();
-  await other.goto(`${origin}/notes`);
-  await expect(other.getByRole("heading", { name: "Your notes" })).toBeVisible();
+  const other = await signInTwoTabs(page, context, origin, await apiFor("shortIdle"));
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(`${origin}/login?notice=signed-out`);

@@ -35,6 +35,30 @@ function expectRetryAfter(response: APIResponse): void {
   expect(retryAfter).toBeLessThanOrEqual(ACCOUNT_AND_IP_WINDOW_SECONDS);
 }
 
+/**
+ * Sends FAILURES_PER_ACCOUNT_AND_IP wrong passwords (each refused as `wrong`), then expects the
+ * next one, and one from every spoofed address, refused with 429 and Retry-After. Returns the first 429.
+ */
+async function expectLimitedAfterWrongPasswords(
+  guess: (password: string, headers?: Record<string, string>) => Promise<APIResponse>,
+  wrong: { status: number; field: "error" | "code"; code: string },
+): Promise<APIResponse> {
+  for (let attempt = 1; attempt <= FAILURES_PER_ACCOUNT_AND_IP; attempt++) {
+    const response = await guess(generatePassword());
+    expect(response.status(), `wrong password #${attempt}`).toBe(wrong.status);
+    expect((await response.json())[wrong.field]).toBe(wrong.code);
+  }
+  const limited = await guess(generatePassword());
+  expect(limited.status()).toBe(429);
+  expectRetryAfter(limited);
+  for (const headers of SPOOFED_ADDRESSES) {
+    const spoofed = await guess(generatePassword(), headers);
+    expect(spoofed.status(), `spoofed ${JSON.stringify(headers)}`).toBe(429);
+    expectRetryAfter(spoofed);
+  }
+  return limited;
+}
+
 async function newLimitsAccount(origin: string, bffClient: { id: string; secret: string }) {
   const context = await cleanContext(origin);
   try {
@@ -58,21 +82,8 @@ test.describe("sign-in limits", () => {
         form: { grant_type: "password", username: account.email, password },
       });
 
-    for (let attempt = 1; attempt <= FAILURES_PER_ACCOUNT_AND_IP; attempt++) {
-      const response = await guess(generatePassword());
-      expect(response.status(), `wrong password #${attempt}`).toBe(400);
-      expect((await response.json()).error).toBe("invalid_grant");
-    }
-    const limited = await guess(generatePassword());
-    expect(limited.status()).toBe(429);
+    const limited = await expectLimitedAfterWrongPasswords(guess, { status: 400, field: "error", code: "invalid_grant" });
     expect((await limited.json()).error).toBe("rate_limited");
-    expectRetryAfter(limited);
-
-    for (const headers of SPOOFED_ADDRESSES) {
-      const spoofed = await guess(generatePassword(), headers);
-      expect(spoofed.status(), `spoofed ${JSON.stringify(headers)}`).toBe(429);
-      expectRetryAfter(spoofed);
-    }
     // Not even the right password gets through while the limit holds: guessing stops here.
     const right = await guess(account.password, SPOOFED_ADDRESSES[0]);
     expect(right.status()).toBe(429);
@@ -86,22 +97,9 @@ test.describe("sign-in limits", () => {
     const guess = (password: string, headers: Record<string, string> = {}) =>
       client.post("/bff/login", { headers: { ...sameOrigin(origin), ...headers }, data: { email: account.email, password } });
 
-    for (let attempt = 1; attempt <= FAILURES_PER_ACCOUNT_AND_IP; attempt++) {
-      const response = await guess(generatePassword());
-      expect(response.status(), `wrong password #${attempt}`).toBe(401);
-      expect((await response.json()).code).toBe("invalid_credentials");
-    }
-    const limited = await guess(generatePassword());
-    expect(limited.status()).toBe(429);
+    const limited = await expectLimitedAfterWrongPasswords(guess, { status: 401, field: "code", code: "invalid_credentials" });
     expect(limited.headers()["content-type"]).toContain("application/problem+json");
     expect((await limited.json()).code).toBe("rate_limited");
-    expectRetryAfter(limited);
-
-    for (const headers of SPOOFED_ADDRESSES) {
-      const spoofed = await guess(generatePassword(), headers);
-      expect(spoofed.status(), `spoofed ${JSON.stringify(headers)}`).toBe(429);
-      expectRetryAfter(spoofed);
-    }
     const right = await guess(account.password, SPOOFED_ADDRESSES[0]);
     expect(right.status()).toBe(429);
     expect(right.headers()["set-cookie"]).toBeUndefined();
