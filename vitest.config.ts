@@ -1,8 +1,16 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Unit and integration tests (lib/**/*.test.ts, scripts/**/*.test.ts) against a real, temporary SQLite database.
 // Reporters are chosen on the command line (scripts/test.sh), not here.
 export default defineConfig({
+  resolve: {
+    // lib/auth, lib/api, lib/bff and lib/db.ts start with `import "server-only"`, whose default export
+    // throws outside React's "react-server" condition (set by Next.js for server code, not by vitest).
+    // Resolve it to the package's own server build, an empty module, as Next.js does on the server;
+    // a condition for the whole run would also switch react to its server build.
+    alias: { "server-only": fileURLToPath(new URL("node_modules/server-only/empty.js", import.meta.url)) },
+  },
   test: {
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
     exclude: ["e2e/**", "**/node_modules/**", ".next/**"],

@@ -1,4 +1,5 @@
 /** The one Prisma client of this process (a global, so dev reloads and separate route bundles share it). */
+import "server-only";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { getConfig } from "./config";
 import { PrismaClient } from "./generated/prisma/client";

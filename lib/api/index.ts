@@ -1,2 +1,3 @@
+import "server-only";
 export { API_BASE_PATH, getApiApp, type ApiApp } from "./app";
 export { CLIENT_IP_HEADER } from "./caller";

@@ -5,6 +5,7 @@
  * reuse the new tokens; across processes the token endpoint's grace window returns the same
  * successor. Decision record: docs/decisions/007-where-refresh-happens.md
  */
+import "server-only";
 import { getConfig } from "../config";
 import { nextIdleDeadlineMs, sealSession, type BffSession } from "./session-cookie";
 import type { RequestContext } from "../shared/request-context";

@@ -10,6 +10,7 @@
  * Unsealing costs ~0.3 ms, so unsealed sessions are cached by the exact cookie value (bounded LRU,
  * honouring expiry; revocation is checked on every read).
  */
+import "server-only";
 import { sealData, unsealData } from "iron-session";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";

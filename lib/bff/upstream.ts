@@ -6,6 +6,7 @@
  *   speaks the same token endpoint contract.
  * The upstream URL is configured, never derived from the incoming request.
  */
+import "server-only";
 import { getApiApp, API_BASE_PATH } from "../api";
 import { getConfig } from "../config";
 import { AppError } from "../shared/errors";
