@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * ESLint: typescript-eslint's recommended rules, React's rules of hooks, Next.js's rules, and the
- * import boundaries of docs (DESIGN.md "Layout rules", STYLE.md "Layout"). lib/lint-boundaries.test.ts
+ * import boundaries of DESIGN.md ("Layout rules") and STYLE.md ("Layout"). lib/lint-boundaries.test.ts
  * lints a violating and an allowed import for every boundary, so a rule that stops biting fails a test.
  *
  * The boundaries are ESLint's own `no-restricted-imports` with regular expressions over the import
@@ -10,8 +10,10 @@
  * block below: flat config replaces a rule's options, it does not merge them.
  *
  * What lint cannot see (a module imported by a client component becomes client code too, however
- * it is named) `import "server-only"` catches at build time: every server module in lib/auth,
- * lib/api, lib/bff and lib/db.ts starts with it.
+ * it is named) `import "server-only"` catches at build time: every module of lib/auth, lib/api and
+ * lib/bff (but lib/bff/cookie-name.ts, a constant for proxy.ts), lib/db.ts and lib/notes.ts starts with
+ * it. ESLint's no-restricted-imports checks static imports and re-exports, not `import()`; the
+ * client component rule below checks both.
  */
 import { builtinModules } from "node:module";
 import nextPlugin from "@next/eslint-plugin-next";
