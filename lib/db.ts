@@ -1,4 +1,5 @@
 /** The one Prisma client of this process. */
+import "server-only";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { getConfig } from "./config";
 import { singleton } from "./singleton";

@@ -1,4 +1,5 @@
 /** Notes, the sample private resource: every query is scoped to its owner. */
+import "server-only";
 import { getDb } from "./db";
 import { afterCursor, newestFirst, toPage } from "./pagination";
 import type { Note } from "./generated/prisma/client";

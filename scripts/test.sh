@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `npm test`: builds the production app, runs the unit and integration tests (vitest), then the
-# end-to-end tests against the production server (server.ts, Playwright), and ends with one line:
+# `npm test`: lints (ESLint, import boundaries included), builds the production app, runs the unit
+# and integration tests (vitest), then the end-to-end tests against the production server
+# (server.ts, Playwright), and ends with one line:
 #   N passed, N failed[, N skipped]
-# summed over both runners. Exits non-zero when a test failed, a runner or the build crashed
-# (each counts as one failure in that line), no browser could be found or installed for the
+# summed over both runners. Exits non-zero when a test failed, lint failed, a runner or the build
+# crashed (each counts as one failure in that line), no browser could be found or installed for the
 # end-to-end tests (one failure; scripts/ensure-browser.ts says how to get one), or no test ran at all.
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,11 +18,18 @@ durations=""
 started_at=$SECONDS
 took() { durations+="${durations:+, }$1 $((SECONDS - started_at)) s"; started_at=$SECONDS; }
 
-section "Production build (npm run build)"
 # Every step is bounded in time, so a wedged tool ends in a failure that names it instead of
-# holding CI until its own limit. Normal durations on 2 cores: build ~1 min, vitest ~1 min.
+# holding CI until its own limit. Normal durations on 2 cores: lint < 1 min, build ~1 min, vitest ~1 min.
+LINT_TIME_LIMIT=5m
 BUILD_TIME_LIMIT=15m
 VITEST_TIME_LIMIT=10m
+
+section "Lint (npm run lint)"
+lint_status=0
+timeout --kill-after=30s "$LINT_TIME_LIMIT" npm run lint || lint_status=$?
+took lint
+
+section "Production build (npm run build)"
 build_status=0
 timeout --kill-after=30s "$BUILD_TIME_LIMIT" npm run build || build_status=$?
 took build
@@ -73,9 +81,9 @@ fi
 echo
 echo "Durations: $durations"
 
-node - "$build_status" "$vitest_status" "$results_dir/vitest.json" "$playwright_status" "$results_dir/playwright.json" "$vitest_wedged" <<'NODE'
+node - "$lint_status" "$build_status" "$vitest_status" "$results_dir/vitest.json" "$playwright_status" "$results_dir/playwright.json" "$vitest_wedged" <<'NODE'
 const fs = require("node:fs");
-const [buildStatus, vitestStatus, vitestFile, playwrightStatus, playwrightFile, vitestWedged] = process.argv.slice(2);
+const [lintStatus, buildStatus, vitestStatus, vitestFile, playwrightStatus, playwrightFile, vitestWedged] = process.argv.slice(2);
 const readJson = (file) => {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -88,6 +96,11 @@ let failed = 0;
 let skipped = 0;
 const notes = [];
 if (vitestWedged === "1") notes.push("vitest's first run made no progress and was stopped; the counts are from its second run");
+
+if (lintStatus !== "0") {
+  failed += 1;
+  notes.push(`lint failed (exit ${lintStatus}); counted as 1 failure`);
+}
 
 if (buildStatus !== "0") {
   failed += 1;

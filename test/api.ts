@@ -51,10 +51,12 @@ export function uniqueEmail(label = "user"): string {
 }
 
 /** Reads a body once and checks the things no response may ever do: be a 5xx or leak a stack. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response fields ad hoc and assert them; typing every body is not worth it here
 export async function readBody(response: Response): Promise<{ status: number; text: string; json: any }> {
   const text = await response.text();
   expect(response.status, `unexpected server error: ${text}`).toBeLessThan(500);
   expectNoStackTrace(text);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response fields ad hoc and assert them; typing every body is not worth it here
   let json: any = undefined;
   try {
     json = text ? JSON.parse(text) : undefined;
@@ -106,6 +108,7 @@ export async function passwordGrant(email: string, password: string): Promise<To
   return json;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response fields ad hoc and assert them; typing every body is not worth it here
 export async function refreshGrant(refreshToken: string): Promise<{ status: number; json: any }> {
   return readBody(await tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken }));
 }

@@ -32,6 +32,8 @@ export function IdleWatcher() {
   }, []);
 
   useEffect(() => {
+    // refresh() sets state only after its fetch resolves, not synchronously as the rule assumes.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     refresh().catch(() => undefined);
     const unsubscribe = onSessionEvent((event) => {
       if (event === "signed-out") window.location.assign("/login?notice=signed-out");

@@ -2,6 +2,7 @@
  * The stateless REST API: one Hono app mounted at /api/v1. It authenticates only by
  * `Authorization: Bearer` and never reads a cookie. The BFF calls it in-process through `fetch`.
  */
+import "server-only";
 import { z } from "@hono/zod-openapi";
 import { AppError } from "../shared/errors";
 import { singleton } from "../singleton";

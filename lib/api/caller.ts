@@ -2,6 +2,7 @@
  * Who is calling, for audit and rate limits. The BFF authenticates as the confidential client and
  * passes the browser's address in `Keyhole-Client-IP`; that header is trusted from it alone.
  */
+import "server-only";
 import type { Context } from "hono";
 import { authenticateClient } from "../auth";
 import { CLIENT_IP_HEADER } from "../shared/headers";

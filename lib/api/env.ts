@@ -1,3 +1,4 @@
+import "server-only";
 import type { Scope } from "../auth";
 
 /** Who made an API request, set by the bearer middleware. */

@@ -1,4 +1,5 @@
 /** The one place API errors become responses: problem+json, or RFC 6749 JSON for OAuth endpoints. */
+import "server-only";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { getProtectedResourceMetadataUrl } from "../auth";

@@ -1,4 +1,5 @@
 /** Every sub-app is made here, so all of them answer invalid input the same way. */
+import "server-only";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { AppError, toFieldErrors } from "../shared/errors";
 import type { ApiEnv } from "./env";

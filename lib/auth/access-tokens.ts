@@ -7,6 +7,7 @@
  * keeps verifying (and stays in the JWKS) until then, and drops out by itself afterwards.
  * Decision record: docs/decisions/002-token-lifetimes.md
  */
+import "server-only";
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK } from "jose";
 import { LRUCache } from "lru-cache";
 import { getConfig, type PrivateSigningJwk } from "../config";

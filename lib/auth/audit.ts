@@ -1,4 +1,5 @@
 /** The activity log: security-relevant events, per user where there is one. */
+import "server-only";
 import { getDb } from "../db";
 import { afterCursor, newestFirst, toPage } from "../pagination";
 import type { AuditEvent } from "../generated/prisma/client";

@@ -1,4 +1,5 @@
 /** Small wrappers over node:crypto shared by the token service. */
+import "server-only";
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** A random secret of `bytes` bytes (default 256 bits), base64url. */

@@ -3,6 +3,7 @@
  * first-party BFF only, the refresh grant, and revocation (RFC 7009).
  * Every credential failure is the same `invalid_grant`, whatever the reason.
  */
+import "server-only";
 import { AppError } from "../shared/errors";
 import { getConfig } from "../config";
 import { createAccessToken, validateAccessToken } from "./access-tokens";

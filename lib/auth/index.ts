@@ -1,4 +1,5 @@
 /** The token service's public surface: everything else in lib/auth is internal. */
+import "server-only";
 export { validateAccessToken, getPublicJwks, type AccessTokenClaims } from "./access-tokens";
 export { listAuditEvents, recordAuditEvent, type RequestContext } from "./audit";
 export { authenticateClient, exchangePasswordGrant, requireClient, exchangeRefreshGrant, revokeToken, type TokenSet } from "./grants";

@@ -1,4 +1,5 @@
 /** RFC 8414 authorization server metadata and RFC 9728 protected resource metadata. */
+import "server-only";
 import { getConfig } from "../config";
 import { PAT_SCOPES, SESSION_ONLY_SCOPES } from "../shared/scopes";
 

@@ -10,6 +10,7 @@
  *   ends after a short idle time.
  * Decision record: docs/decisions/004-password-rules.md
  */
+import "server-only";
 import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";

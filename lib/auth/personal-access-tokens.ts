@@ -6,6 +6,7 @@
  * within that), and last-used time is written at most once a minute.
  * Decision record: docs/decisions/012-personal-access-tokens.md
  */
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { LRUCache } from "lru-cache";

@@ -12,6 +12,7 @@
  * - "Per IP" is per address for IPv4 and per /64 for IPv6: one subscriber holds a whole /64.
  * Decision record: docs/decisions/011-rate-limits.md
  */
+import "server-only";
 import { isIPv4, isIPv6 } from "node:net";
 import { RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../shared/errors";

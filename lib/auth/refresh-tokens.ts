@@ -6,6 +6,7 @@
  * the token was stolen, and the whole session is revoked.
  * Decision record: docs/decisions/002-token-lifetimes.md
  */
+import "server-only";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import type { Session } from "../generated/prisma/client";

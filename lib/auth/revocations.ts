@@ -13,6 +13,7 @@
  *   commit order; the confirmation age bounds what any missed row could cost.
  * Decision record: docs/decisions/003-revocation-propagation.md
  */
+import "server-only";
 import { LRUCache } from "lru-cache";
 import { getDb } from "../db";
 import { singleton } from "../singleton";

@@ -2,6 +2,7 @@
  * Sessions: one per signed-in device, a family of refresh tokens. Idle expiry (REFRESH_IDLE_TTL)
  * slides on every refresh; absolute expiry (SESSION_MAX_AGE) never moves.
  */
+import "server-only";
 import UAParser from "ua-parser-js";
 import { getConfig } from "../config";
 import { getDb } from "../db";

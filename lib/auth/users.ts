@@ -1,4 +1,5 @@
 /** Users: registration, lookup, the public profile. */
+import "server-only";
 import { AppError } from "../shared/errors";
 import { getDb } from "../db";
 import type { User } from "../generated/prisma/client";

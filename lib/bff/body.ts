@@ -1,4 +1,5 @@
 /** Reading browser request bodies with a hard size cap and JSON only. */
+import "server-only";
 import { AppError } from "../shared/errors";
 import { mediaType } from "../shared/http";
 

@@ -5,6 +5,7 @@
  * `Sec-Fetch-Site: same-origin`. SameSite=Strict on the cookie is the second layer.
  * Decision record: docs/decisions/006-csrf-header.md
  */
+import "server-only";
 import { getConfig } from "../config";
 import { singleton } from "../singleton";
 

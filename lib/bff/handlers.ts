@@ -2,6 +2,7 @@
  * The /bff endpoints, one function each, called by thin route handlers. The BFF authenticates
  * only by the session cookie and never accepts a bearer token from the browser.
  */
+import "server-only";
 import { NextResponse } from "next/server";
 import type { ZodType } from "zod";
 import { getConfig } from "../config";

@@ -1,3 +1,4 @@
+import "server-only";
 /** The BFF's public surface: build one with createBff (lib/wiring.ts does, once per process). */
 export { createBff, type Bff } from "./create-bff";
 export { systemClock, trustUpstreamSessions, type BffDependencies, type Clock, type SessionStore } from "./dependencies";

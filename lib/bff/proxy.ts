@@ -8,6 +8,7 @@
  * Everything that can be refused without a token (route, method, query, body size) is refused
  * by `readForwardedRequest`, before the BFF refreshes anything.
  */
+import "server-only";
 import { AppError } from "../shared/errors";
 import type { RequestContext } from "../shared/request-context";
 import { readBodyCapped } from "./body";

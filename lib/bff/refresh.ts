@@ -5,6 +5,7 @@
  * still carrying the old cookie reuse the new tokens; across instances the token endpoint's grace
  * window returns the same successor. Decision record: docs/decisions/007-where-refresh-happens.md
  */
+import "server-only";
 import { getConfig } from "../config";
 import type { RequestContext } from "../shared/request-context";
 import type { Clock } from "./dependencies";

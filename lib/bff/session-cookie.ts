@@ -11,6 +11,7 @@
  * honouring expiry); whether the session is still active is asked of the session store on every
  * read.
  */
+import "server-only";
 import { sealData, unsealData } from "iron-session";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";

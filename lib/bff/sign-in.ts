@@ -1,4 +1,5 @@
 /** Signing in and out: shared by the /bff endpoints and the no-JavaScript login form. */
+import "server-only";
 import { AppError } from "../shared/errors";
 import type { RequestContext } from "../shared/request-context";
 import type { Clock } from "./dependencies";

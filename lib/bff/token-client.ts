@@ -2,6 +2,7 @@
  * The BFF as an OAuth client of the API: it alone holds the client secret and exchanges
  * credentials and refresh tokens at the token endpoint, through the upstream.
  */
+import "server-only";
 import { decodeJwt } from "jose";
 import { z } from "zod";
 import { getConfig } from "../config";

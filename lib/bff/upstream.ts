@@ -7,6 +7,7 @@
  *   the same token endpoint contract.
  * The upstream URL is configured, never derived from the incoming request.
  */
+import "server-only";
 import { AppError } from "../shared/errors";
 
 export const UPSTREAM_TIMEOUT_MS = 10_000;

@@ -2,6 +2,7 @@
  * Bearer authentication (RFC 6750) for every protected route: a JWT access token or a personal
  * access token. Only the Authorization header is read: never a cookie, never a query parameter.
  */
+import "server-only";
 import type { MiddlewareHandler } from "hono";
 import { hasScope, PAT_PREFIX, validateAccessToken, validatePersonalAccessToken, type Scope } from "../../auth";
 import { AppError } from "../../shared/errors";

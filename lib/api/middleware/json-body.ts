@@ -1,4 +1,5 @@
 /** JSON-only request bodies with a size cap: 415 for other types, 413 past the cap. */
+import "server-only";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../shared/errors";

@@ -5,6 +5,7 @@
  * POST /me/reauthenticate prove it; the access token carries the time as `auth_time`.
  * Decision record: docs/decisions/016-reauthentication.md
  */
+import "server-only";
 import { getConfig } from "../../config";
 import { AppError } from "../../shared/errors";
 import type { Principal } from "../env";

@@ -4,6 +4,7 @@
  * a 415 or 401 from a later check. The table is built from the app's own routes, so there is no
  * second list to keep in step.
  */
+import "server-only";
 import type { MiddlewareHandler } from "hono";
 import { TrieRouter } from "hono/router/trie-router";
 import type { RouterRoute } from "hono/types";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createRoute, z } from "@hono/zod-openapi";
 import { listAuditEvents } from "../../auth";
 import { auditEventPageSchema } from "../../shared/schemas";

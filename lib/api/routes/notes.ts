@@ -1,3 +1,4 @@
+import "server-only";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createNote, deleteNote, findNote, listNotes, NOTES_PAGE_MAX, toNoteDto, updateNote } from "../../notes";
 import { AppError } from "../../shared/errors";

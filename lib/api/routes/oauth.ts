@@ -3,6 +3,7 @@
  * (RFC 7009). They speak RFC 6749 errors, not problem+json, and require HTTP Basic client
  * authentication, and only that (decision 014). Bodies may be form-encoded (as the RFC says) or JSON.
  */
+import "server-only";
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 
 type OpenAPIRegistry = OpenAPIHono["openAPIRegistry"];

@@ -1,3 +1,4 @@
+import "server-only";
 import { createRoute, z } from "@hono/zod-openapi";
 import { listUserSessions, revokeOtherSessions, revokeUserSession } from "../../auth";
 import { AppError } from "../../shared/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createPersonalAccessToken, listPersonalAccessTokens, PAT_NAME_MAX_LENGTH, PAT_SCOPES, revokePersonalAccessToken } from "../../auth";
 import { AppError } from "../../shared/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { createRoute, z } from "@hono/zod-openapi";
 import { changePassword, findUserById, reauthenticateSession, registerUser, toPublicUser } from "../../auth";
 import { getRequestContext } from "../../shared/request-context";

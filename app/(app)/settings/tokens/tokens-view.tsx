@@ -120,7 +120,7 @@ function NewTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => voi
   const [attempt, setAttempt] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
   const errorRef = useRef<HTMLDivElement>(null);
-  const nowMs = useRef(Date.now()).current;
+  const [nowMs] = useState(() => Date.now());
 
   // After a failed attempt, focus the first field with an error (its message is tied to it), else the alert.
   useEffect(() => {
@@ -322,6 +322,8 @@ function TokenItem({ token }: { token: PersonalAccessTokenDto }) {
   const [confirming, setConfirming] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const revokeRef = useRef<HTMLButtonElement>(null);
+  // Expired as of this render on purpose: a token that expires while the page is open shows so on the next render.
+  // eslint-disable-next-line react-hooks/purity
   const expired = token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now();
 
   useEffect(() => {
