@@ -75,16 +75,19 @@ expectBoundary("lib/api imports nothing from lib/bff or Next.js, and lib/auth on
   ],
 });
 
-expectBoundary("lib/bff reaches lib/auth and lib/api only through their index", {
+expectBoundary("lib/bff imports neither lib/auth nor lib/api: it is given them by createBff", {
   refused: [
     ["lib/bff/session-cookie.ts", "../auth/sessions"],
+    ["lib/bff/session-cookie.ts", "../auth"],
+    ["lib/bff/upstream.ts", "../api"],
     ["lib/bff/upstream.ts", "../api/app"],
     ["lib/bff/upstream.ts", "@/lib/auth/revocations"],
+    ["lib/bff/handlers.ts", "../db"],
+    ["lib/bff/handlers.ts", "../wiring"],
     ["lib/bff/upstream.ts", "@/app/(app)/layout"],
   ],
   allowed: [
-    ["lib/bff/session-cookie.ts", "../auth"],
-    ["lib/bff/upstream.ts", "../api"],
+    ["lib/bff/create-bff.ts", "./dependencies"],
     ["lib/bff/handlers.ts", "next/server"],
     ["lib/bff/handlers.ts", "./session-cookie"],
     ["lib/bff/handlers.ts", "../config"],
@@ -117,6 +120,7 @@ expectBoundary('client components ("use client") import no server module', {
   prefix: USE_CLIENT,
   refused: [
     ["app/(app)/notes/notes-view.tsx", "@/lib/bff"],
+    ["app/(app)/notes/notes-view.tsx", "@/lib/wiring"],
     ["app/(app)/notes/notes-view.tsx", "@/lib/auth"],
     ["app/(app)/notes/notes-view.tsx", "@/lib/api"],
     ["app/(app)/notes/notes-view.tsx", "@/lib/db"],
@@ -136,6 +140,7 @@ expectBoundary('client components ("use client") import no server module', {
 expectBoundary("server components and server actions in app/ may use the server layers", {
   refused: [],
   allowed: [
+    ["app/(app)/layout.tsx", "@/lib/wiring"],
     ["app/(app)/layout.tsx", "@/lib/bff"],
     ["app/(app)/settings/tokens/page.tsx", "@/lib/config"],
     ["app/(public)/actions.ts", "@/lib/bff"],
@@ -150,6 +155,7 @@ expectBoundary("route handlers import a lib/ layer only through its index", {
     ["app/bff/login/route.ts", "@/lib/db"],
   ],
   allowed: [
+    ["app/bff/login/route.ts", "@/lib/wiring"],
     ["app/bff/login/route.ts", "@/lib/bff"],
     ["app/.well-known/jwks.json/route.ts", "@/lib/auth"],
     ["app/api/v1/[[...route]]/route.ts", "@/lib/api"],
