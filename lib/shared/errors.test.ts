@@ -57,3 +57,18 @@ describe("text fields", () => {
     expect(field.safeParse("toolong").success).toBe(false);
   });
 });
+
+describe("AppError across bundles", () => {
+  test("is recognised by instanceof even when thrown by another copy of this module", async () => {
+    // Next.js may bundle lib/shared/errors.ts once per route, so an error thrown by the BFF (created
+    // by one route's bundle) reaches a server action holding another copy of the class.
+    const url = new URL("./errors.ts", import.meta.url);
+    url.searchParams.set("copy", "2");
+    const { AppError: OtherAppError } = (await import(/* @vite-ignore */ url.href)) as typeof import("./errors");
+    expect(OtherAppError).not.toBe(AppError);
+    const foreign = new OtherAppError("invalid_credentials");
+    expect(foreign instanceof AppError).toBe(true);
+    expect(new Error("plain") instanceof AppError).toBe(false);
+    expect({ code: "invalid_credentials" } instanceof AppError).toBe(false);
+  });
+});

@@ -68,8 +68,20 @@ export interface Problem {
   errors?: FieldError[];
 }
 
+/** Shared by every copy of this module (Symbol.for), so `instanceof` holds across Next.js bundles. */
+const APP_ERROR_BRAND = Symbol.for("keyhole.AppError");
+
 export class AppError extends Error {
+  /**
+   * Next.js may bundle this module once per route: an AppError thrown by the BFF (built by one
+   * route's bundle) reaches a server action that holds another copy of the class.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[APP_ERROR_BRAND] === true;
+  }
+
   override name = "AppError";
+  readonly [APP_ERROR_BRAND] = true;
   readonly code: ErrorCode;
   readonly status: number;
   readonly detail: string | undefined;
