@@ -77,7 +77,11 @@ export async function forwardToApi(upstream: Upstream, forwarded: ForwardedReque
   // As any reverse proxy does, so the activity log and limits see the browser, not the BFF.
   if (context.ip) headers.set("x-forwarded-for", context.ip);
   const answer = await upstream.call({ method: forwarded.method, path: forwarded.path, headers, body: forwarded.body });
-  const body = await readBodyCapped(answer, MAX_UPSTREAM_RESPONSE_BYTES, () => new AppError("upstream_unavailable", { detail: "The API's answer was too large." }));
+  const body = await readBodyCapped(answer, {
+    maxBytes: MAX_UPSTREAM_RESPONSE_BYTES,
+    tooLarge: () => new AppError("upstream_unavailable", { detail: "The API's answer was too large." }),
+    cancelPastCap: true,
+  });
   const responseHeaders = new Headers({ "cache-control": "no-store" });
   for (const name of RETURNED_RESPONSE_HEADERS) {
     const value = answer.headers.get(name);
