@@ -1,9 +1,7 @@
 /** RFC 8414 authorization server metadata and RFC 9728 protected resource metadata. */
 import "server-only";
 import { getConfig } from "../config";
-import { PAT_SCOPES, SESSION_ONLY_SCOPES } from "../shared/scopes";
-
-const SCOPES = [...PAT_SCOPES, ...SESSION_ONLY_SCOPES];
+import { ALL_SCOPES } from "../shared/scopes";
 
 export function getAuthorizationServerMetadata() {
   const { jwtIssuer, appOrigin } = getConfig();
@@ -16,7 +14,7 @@ export function getAuthorizationServerMetadata() {
     token_endpoint_auth_methods_supported: ["client_secret_basic"],
     revocation_endpoint_auth_methods_supported: ["client_secret_basic"],
     response_types_supported: [],
-    scopes_supported: ["profile:read", "notes:read", "notes:write", "sessions:manage", "tokens:manage"],
+    scopes_supported: ALL_SCOPES,
     service_documentation: `${appOrigin}/docs/api`,
   };
 }
@@ -37,7 +35,7 @@ export function getProtectedResourceMetadata() {
     authorization_servers: [jwtIssuer],
     jwks_uri: `${appOrigin}/.well-known/jwks.json`,
     bearer_methods_supported: ["header"],
-    scopes_supported: SCOPES,
+    scopes_supported: ALL_SCOPES,
     resource_name: "Keyhole API",
     resource_documentation: `${appOrigin}/docs/api`,
   };

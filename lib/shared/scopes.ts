@@ -2,7 +2,9 @@
 export const PAT_SCOPES = ["profile:read", "notes:read", "notes:write"] as const;
 /** Managing sessions and tokens needs a signed-in user, never a script's PAT. */
 export const SESSION_ONLY_SCOPES = ["sessions:manage", "tokens:manage"] as const;
-export const SESSION_SCOPE = [...PAT_SCOPES, ...SESSION_ONLY_SCOPES].join(" ");
+/** Every scope, as the first-party BFF's sessions hold them. */
+export const ALL_SCOPES = [...PAT_SCOPES, ...SESSION_ONLY_SCOPES];
+export const SESSION_SCOPE = ALL_SCOPES.join(" ");
 
 export type PatScope = (typeof PAT_SCOPES)[number];
 export type Scope = PatScope | (typeof SESSION_ONLY_SCOPES)[number];
