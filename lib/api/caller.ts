@@ -8,10 +8,9 @@ import { authenticateClient } from "../auth";
 import { CLIENT_IP_HEADER } from "../shared/headers";
 import { getRequestContext, type RequestContext } from "../shared/request-context";
 
-
-export function getCallerContext(c: Context): { clientId: string | null; context: RequestContext } {
-  const clientId = authenticateClient(c.req.header("authorization"));
+/** The caller's context; `clientId` is the authenticated client, when the route has already checked it. */
+export function getCallerContext(c: Context, clientId = authenticateClient(c.req.header("authorization"))): RequestContext {
   const context = getRequestContext(c.req.raw.headers);
   const forwardedIp = clientId ? c.req.header(CLIENT_IP_HEADER) : undefined;
-  return { clientId, context: forwardedIp ? { ...context, ip: forwardedIp.slice(0, 64) } : context };
+  return forwardedIp ? { ...context, ip: forwardedIp.slice(0, 64) } : context;
 }

@@ -69,7 +69,7 @@ async function readParameters(c: Context): Promise<Record<string, unknown>> {
 async function readClientRequest(c: Context): Promise<{ clientId: string; context: RequestContext; params: Record<string, unknown> }> {
   const params = await readParameters(c);
   const clientId = requireClient({ authorization: c.req.header("authorization"), params });
-  return { clientId, context: getCallerContext(c).context, params };
+  return { clientId, context: getCallerContext(c, clientId), params };
 }
 
 function parse<T extends z.ZodType>(schema: T, params: Record<string, unknown>): z.infer<T> {

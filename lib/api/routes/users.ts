@@ -57,7 +57,7 @@ const reauthenticate = createRoute({
 
 /** Mounted at /users. */
 export const usersRoutes = createRouter().openapi(register, async (c) => {
-  const user = await registerUser(c.req.valid("json"), getCallerContext(c).context);
+  const user = await registerUser(c.req.valid("json"), getCallerContext(c));
   return c.json({ user: toPublicUser(user) }, 201);
 });
 
