@@ -94,12 +94,22 @@ export async function findPersonalAccessToken(token: string): Promise<{ id: stri
 }
 
 export async function revokePersonalAccessToken(userId: string, id: string, context: RequestContext): Promise<boolean> {
-  const { count } = await getDb().personalAccessToken.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  return (await revokeTokensOf(userId, { id, detail: id }, context)) > 0;
+}
+
+/** Revokes every active token of the user (offered with a password change); returns how many. */
+export function revokeAllPersonalAccessTokens(userId: string, context: RequestContext): Promise<number> {
+  return revokeTokensOf(userId, { detail: "all" }, context);
+}
+
+/** Revokes the user's active tokens (one when `id` is given), audited with `detail`; returns how many. */
+async function revokeTokensOf(userId: string, { id, detail }: { id?: string; detail: string }, context: RequestContext): Promise<number> {
+  const { count } = await getDb().personalAccessToken.updateMany({ where: { userId, revokedAt: null, ...(id === undefined ? {} : { id }) }, data: { revokedAt: new Date() } });
   if (count > 0) {
     getValidationCache().clear(); // this instance forgets at once; others within VALIDATION_CACHE_MS
-    await recordAuditEvent({ type: "pat_revoked", userId, context, detail: id });
+    await recordAuditEvent({ type: "pat_revoked", userId, context, detail });
   }
-  return count > 0;
+  return count;
 }
 
 type CachedValidation = { principal: PatPrincipal; expiresAtMs: number | null } | { principal: null };
@@ -131,14 +141,4 @@ async function markUsed(record: PersonalAccessToken, context: RequestContext, no
   if (record.lastUsedAt === null) {
     await recordAuditEvent({ type: "pat_first_used", userId: record.userId, context, detail: record.name, nowMs });
   }
-}
-
-/** Revokes every active token of the user (offered with a password change); returns how many. */
-export async function revokeAllPersonalAccessTokens(userId: string, context: RequestContext): Promise<number> {
-  const { count } = await getDb().personalAccessToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
-  if (count > 0) {
-    getValidationCache().clear();
-    await recordAuditEvent({ type: "pat_revoked", userId, context, detail: "all" });
-  }
-  return count;
 }
