@@ -13,7 +13,7 @@ import { AppError } from "../shared/errors";
 import type { RequestContext } from "../shared/request-context";
 import { readBodyCapped } from "./body";
 import type { BffSession } from "./session-cookie";
-import type { Upstream } from "./upstream";
+import { sessionHeaders, type Upstream } from "./upstream";
 
 const SEGMENT = "[A-Za-z0-9_-]{1,64}";
 
@@ -71,11 +71,7 @@ export async function readForwardedRequest(request: Request): Promise<ForwardedR
 }
 
 export async function forwardToApi(upstream: Upstream, forwarded: ForwardedRequest, session: BffSession, context: RequestContext): Promise<Response> {
-  const headers = new Headers(forwarded.headers);
-  headers.set("authorization", `Bearer ${session.accessToken}`);
-  if (context.userAgent) headers.set("user-agent", context.userAgent);
-  // As any reverse proxy does, so the activity log and limits see the browser, not the BFF.
-  if (context.ip) headers.set("x-forwarded-for", context.ip);
+  const headers = sessionHeaders(session.accessToken, context, forwarded.headers);
   const answer = await upstream.call({ method: forwarded.method, path: forwarded.path, headers, body: forwarded.body });
   const body = await readBodyCapped(answer, {
     maxBytes: MAX_UPSTREAM_RESPONSE_BYTES,

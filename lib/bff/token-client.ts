@@ -10,7 +10,7 @@ import { AppError, isProblem, appErrorFromProblem } from "../shared/errors";
 import { CLIENT_IP_HEADER } from "../shared/headers";
 import type { RequestContext } from "../shared/request-context";
 import { publicUserSchema, type PublicUserDto } from "../shared/schemas";
-import type { Upstream } from "./upstream";
+import { sessionHeaders, type Upstream } from "./upstream";
 
 /** Refresh this long before the access token expires, so a request never carries one that dies in flight. */
 const REFRESH_MARGIN_MS = 30_000;
@@ -56,14 +56,6 @@ function clientHeaders(context: RequestContext, contentType = "application/x-www
     accept: "application/json",
   });
   if (context.ip) headers.set(CLIENT_IP_HEADER, context.ip);
-  if (context.userAgent) headers.set("user-agent", context.userAgent);
-  return headers;
-}
-
-/** A call made with the session's own token, as the browser's representative. */
-function bearerHeaders(accessToken: string, context: RequestContext): Headers {
-  const headers = new Headers({ authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json" });
-  if (context.ip) headers.set("x-forwarded-for", context.ip);
   if (context.userAgent) headers.set("user-agent", context.userAgent);
   return headers;
 }
@@ -131,7 +123,8 @@ export function createTokenClient(upstream: Upstream): TokenClient {
     },
 
     async reauthenticate(accessToken, password, context) {
-      const response = await upstream.call({ method: "POST", path: "/me/reauthenticate", headers: bearerHeaders(accessToken, context), body: JSON.stringify({ password }) });
+      const headers = sessionHeaders(accessToken, context, { "content-type": "application/json", accept: "application/json" });
+      const response = await upstream.call({ method: "POST", path: "/me/reauthenticate", headers, body: JSON.stringify({ password }) });
       await requireOk(response);
     },
   };

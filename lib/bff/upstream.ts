@@ -9,6 +9,7 @@
  */
 import "server-only";
 import { AppError } from "../shared/errors";
+import type { RequestContext } from "../shared/request-context";
 
 export const UPSTREAM_TIMEOUT_MS = 10_000;
 
@@ -18,6 +19,19 @@ export interface UpstreamRequest {
   path: string;
   headers: Headers;
   body?: Uint8Array<ArrayBuffer> | string;
+}
+
+/**
+ * Headers for a call made with the session's own token on the browser's behalf: the bearer token,
+ * and, as any reverse proxy passes them, the browser's user agent and address (the activity log and
+ * the API's limits see the browser, not the BFF).
+ */
+export function sessionHeaders(accessToken: string, context: RequestContext, init?: HeadersInit): Headers {
+  const headers = new Headers(init);
+  headers.set("authorization", `Bearer ${accessToken}`);
+  if (context.userAgent) headers.set("user-agent", context.userAgent);
+  if (context.ip) headers.set("x-forwarded-for", context.ip);
+  return headers;
 }
 
 export interface Upstream {
