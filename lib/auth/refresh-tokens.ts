@@ -12,7 +12,8 @@ import { getDb } from "../db";
 import type { Session } from "../generated/prisma/client";
 import { recordAuditEvent, type RequestContext } from "./audit";
 import { generateSecretToken, hmacSha256, sha256 } from "./crypto";
-import { isSessionActive, revokeSession } from "./sessions";
+import { isSessionActive } from "./revocations";
+import { revokeSession } from "./sessions";
 
 export const REFRESH_TOKEN_PREFIX = "khr_";
 const MAX_TOKEN_LENGTH = 128;

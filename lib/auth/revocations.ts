@@ -16,6 +16,7 @@
 import "server-only";
 import { LRUCache } from "lru-cache";
 import { getDb } from "../db";
+import type { Session } from "../generated/prisma/client";
 import { singleton } from "../singleton";
 
 /** How stale this process's view of revocations may get before a request waits for a poll. */
@@ -92,19 +93,28 @@ export async function refreshRevocations(nowMs = Date.now()): Promise<void> {
   await state.inFlight;
 }
 
+type SessionLifetime = Pick<Session, "revokedAt" | "idleExpiresAt" | "absoluteExpiresAt">;
+
+/** When the session stops being active by itself (its idle or absolute expiry). */
+const sessionEndsAtMs = (session: SessionLifetime) => Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime());
+
+/** Whether a session row is active: not revoked, neither idle nor absolute expiry passed. */
+export function isSessionActive(session: SessionLifetime, nowMs: number): boolean {
+  return session.revokedAt === null && sessionEndsAtMs(session) > nowMs;
+}
+
 async function confirmSession(state: RevocationState, sessionId: string, nowMs: number): Promise<boolean> {
   const row = await getDb().session.findUnique({
     where: { id: sessionId },
     select: { revokedAt: true, idleExpiresAt: true, absoluteExpiresAt: true },
   });
-  const endsAtMs = row ? Math.min(row.idleExpiresAt.getTime(), row.absoluteExpiresAt.getTime()) : 0;
   // A poll that ran while the row was being read may have just ended it.
   if (state.ended.has(sessionId)) return false;
-  if (!row || row.revokedAt !== null || endsAtMs <= nowMs) {
+  if (!row || !isSessionActive(row, nowMs)) {
     markEnded(state, sessionId);
     return false;
   }
-  state.confirmed.set(sessionId, { confirmedAtMs: nowMs, endsAtMs });
+  state.confirmed.set(sessionId, { confirmedAtMs: nowMs, endsAtMs: sessionEndsAtMs(row) });
   return true;
 }
 

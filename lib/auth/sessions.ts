@@ -51,14 +51,6 @@ export async function createSessionForCredentials(input: {
   return null;
 }
 
-export function isSessionActive(session: Session, nowMs: number): boolean {
-  return (
-    session.revokedAt === null &&
-    session.idleExpiresAt.getTime() > nowMs &&
-    session.absoluteExpiresAt.getTime() > nowMs
-  );
-}
-
 /** Revokes one session; its cookie and access tokens stop working on every instance within ~1 s. */
 export async function revokeSession(
   sessionId: string,
