@@ -1,7 +1,8 @@
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { sqliteFileUrl } from "./lib/database-url";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { databaseProvider, resolveDatabaseUrl } from "./lib/database-url";
 
 /** How long a second `migrate deploy` waits for the first one to finish before it gives up. */
 const MIGRATION_LOCK_TIMEOUT_MS = 120_000;
@@ -45,13 +46,52 @@ class MigrationSafeSqliteAdapter extends PrismaBetterSQLite3 {
   }
 }
 
+/** PostgreSQL's `name` type (the type of catalog columns), and `text`. */
+const PG_NAME_OID = 19;
+const PG_TEXT_OID = 25;
+
+type PgQueryable = { performIO(query: unknown): Promise<{ fields: { dataTypeID: number }[] }> };
+
+/**
+ * The schema engine reads PostgreSQL's catalogs, whose `name` columns @prisma/adapter-pg 6.19 does
+ * not map, so every `migrate` command failed with "Column type 'name' could not be deserialized"
+ * (prisma/orm#27403, open). `name` is text of at most 63 bytes: report it as text. The CLI only;
+ * the server never reads catalog columns.
+ */
+function readNameColumnsAsText<T extends object>(queryable: T): T {
+  const target = queryable as unknown as PgQueryable;
+  const performIO = target.performIO.bind(target);
+  target.performIO = async (query) => {
+    const result = await performIO(query);
+    for (const field of result.fields) if (field.dataTypeID === PG_NAME_OID) field.dataTypeID = PG_TEXT_OID;
+    return result;
+  };
+  return queryable;
+}
+
+class MigrationSafePostgresAdapter extends PrismaPg {
+  override async connect() {
+    const adapter = readNameColumnsAsText(await super.connect());
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => readNameColumnsAsText(await startTransaction(isolationLevel));
+    return adapter;
+  }
+}
+
+const databaseUrl = resolveDatabaseUrl(process.env.DATABASE_URL);
+const postgresql = databaseProvider(databaseUrl) === "postgresql";
+// SQLite: the authored schema and its migrations. PostgreSQL: the schema generated from it
+// (scripts/postgresql-schema.ts) and migrations of its own. `migrate deploy` on PostgreSQL holds
+// an advisory lock, so instances starting together apply each migration once.
+const directory = postgresql ? path.join("prisma", "postgresql") : "prisma";
+
 // The JS schema engine plus a driver adapter keeps every Prisma CLI command offline.
 export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
-  schema: path.join("prisma", "schema.prisma"),
-  migrations: { path: path.join("prisma", "migrations") },
+  schema: path.join(directory, "schema.prisma"),
+  migrations: { path: path.join(directory, "migrations") },
   async adapter() {
-    return new MigrationSafeSqliteAdapter(sqliteFileUrl(process.env.DATABASE_URL));
+    return postgresql ? new MigrationSafePostgresAdapter({ connectionString: databaseUrl, idleTimeoutMillis: 100 }) : new MigrationSafeSqliteAdapter(databaseUrl);
   },
 });

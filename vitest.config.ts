@@ -1,8 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// Unit and integration tests (lib/**/*.test.ts, scripts/**/*.test.ts) against a real, temporary SQLite database.
+// Unit and integration tests (lib/**/*.test.ts, scripts/**/*.test.ts) against a real, temporary database:
+// SQLite, or with DATABASE_URL=postgresql://… databases of their own on that server (test/databases.ts).
+// Files named *.sqlite.test.ts or *.postgresql.test.ts are about one database and run on its runs only.
 // Reporters are chosen on the command line (scripts/test.sh), not here.
+const onPostgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "");
 export default defineConfig({
   resolve: {
     // lib/auth, lib/api, lib/bff and lib/db.ts start with `import "server-only"`, whose default export
@@ -13,7 +16,7 @@ export default defineConfig({
   },
   test: {
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
-    exclude: ["e2e/**", "**/node_modules/**", ".next/**"],
+    exclude: ["e2e/**", "**/node_modules/**", ".next/**", onPostgres ? "**/*.sqlite.test.ts" : "**/*.postgresql.test.ts"],
     environment: "node",
     // Config, the Prisma client, signing keys, the revocation set and the password pool are cached
     // on globalThis, and files set process.env: with `isolate` every file gets a fresh worker

@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { sqliteFileUrl } from "./database-url";
+import { databaseProvider, resolveDatabaseUrl, type DatabaseProvider } from "./database-url";
 import { singleton } from "./singleton";
 
 export const DEV_SECRETS_FILE = ".dev-secrets.json";
@@ -108,8 +108,10 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
     .string()
-    .refine((value) => value.startsWith("file:"), "must be a SQLite file: URL such as file:./prisma/dev.db (PostgreSQL is not supported yet)")
+    .refine((value) => /^(file:|postgres(ql)?:\/\/)/.test(value), "must be a SQLite file: URL such as file:./prisma/dev.db or a postgresql:// URL")
     .optional(),
+  /** PostgreSQL connections per instance (Prisma's queries and the rate limits share them). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   APP_ORIGIN: origin.default("http://localhost:3000"),
   SESSION_SECRET: sessionSecret,
   JWT_SIGNING_KEYS: jwtSigningKeys,
@@ -146,6 +148,8 @@ export interface PrivateSigningJwk {
 export interface Config {
   isProduction: boolean;
   databaseUrl: string;
+  databaseProvider: DatabaseProvider;
+  databasePoolSize: number;
   appOrigin: string;
   sessionSecrets: Record<string, string>;
   jwtSigningKeys: PrivateSigningJwk[];
@@ -198,7 +202,9 @@ export function loadConfig(rawEnv: Env, projectRoot = process.cwd()): Config {
   const e = parsed.data;
   return {
     isProduction,
-    databaseUrl: sqliteFileUrl(e.DATABASE_URL),
+    databaseUrl: resolveDatabaseUrl(e.DATABASE_URL),
+    databaseProvider: databaseProvider(resolveDatabaseUrl(e.DATABASE_URL)),
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     appOrigin: e.APP_ORIGIN,
     sessionSecrets: e.SESSION_SECRET,
     jwtSigningKeys: e.JWT_SIGNING_KEYS,

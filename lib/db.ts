@@ -1,9 +1,13 @@
-/** The one Prisma client of this process. */
+/** The one Prisma client of this process, on SQLite (the default) or PostgreSQL. */
 import "server-only";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { getConfig } from "./config";
+import { maskDatabaseUrl } from "./database-url";
 import { singleton } from "./singleton";
 import { PrismaClient } from "./generated/prisma/client";
+import { PrismaClient as PostgresqlPrismaClient } from "./generated/prisma-postgresql/client";
 
 export type { Prisma } from "./generated/prisma/client";
 
@@ -39,6 +43,38 @@ class SqliteAdapter extends PrismaBetterSQLite3 {
   }
 }
 
+/**
+ * How long a request waits for a PostgreSQL connection before it fails (503, lib/api/errors.ts):
+ * while the server is down, an answer within about a second beats a hung request.
+ */
+const POSTGRES_CONNECT_TIMEOUT_MS = 1_000;
+
+/** This instance's PostgreSQL connections: Prisma's queries and the rate limits share them. */
+export function getPostgresPool(): pg.Pool {
+  return singleton("postgres-pool", () => {
+    const config = getConfig();
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: config.databasePoolSize,
+      connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
+    // An idle connection that the server closes (a restart, a failover) is reported here; without a
+    // listener the process would crash. The pool drops it and opens a new one on the next query.
+    pool.on("error", (error) => {
+      console.warn(`PostgreSQL (${maskDatabaseUrl(config.databaseUrl)}) closed an idle connection: ${error.message}`);
+    });
+    return pool;
+  });
+}
+
 export function getDb(): PrismaClient {
-  return singleton("db", () => new PrismaClient({ adapter: new SqliteAdapter({ url: getConfig().databaseUrl }) }));
+  return singleton("db", () => {
+    const config = getConfig();
+    if (config.databaseProvider === "sqlite") return new PrismaClient({ adapter: new SqliteAdapter({ url: config.databaseUrl }) });
+    // Both generated clients have the same models and methods (one authored schema,
+    // scripts/postgresql-schema.ts); only the provider they compile queries for differs.
+    const adapter = new PrismaPg(getPostgresPool(), { disposeExternalPool: true });
+    return new PostgresqlPrismaClient({ adapter }) as unknown as PrismaClient;
+  });
 }

@@ -1,7 +1,9 @@
 /**
- * Authors a forward-only migration from the committed schema (HEAD) to the working-tree schema:
+ * Authors a forward-only migration for each database, from the committed schema (HEAD) to the
+ * working-tree schema:
  *   npm run db:migration -- add_note_tags
- * `prisma migrate dev` cannot run offline with the JS schema engine, so we diff instead.
+ * It first regenerates prisma/postgresql/schema.prisma from prisma/schema.prisma. `prisma migrate
+ * dev` cannot run offline with the JS schema engine, so we diff instead.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -13,24 +15,42 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   console.error("Usage: npm run db:migration -- <snake_case_name>");
   process.exit(1);
 }
+execFileSync(path.join("node_modules", ".bin", "tsx"), ["scripts/postgresql-schema.ts"], { stdio: "inherit" });
+
 const prisma = path.join("node_modules", ".bin", "prisma");
 const timestamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-const directory = path.join("prisma", "migrations", `${timestamp}_${name}`);
-const hasMigrations = fs.existsSync(path.join("prisma", "migrations")) &&
-  fs.readdirSync(path.join("prisma", "migrations")).some((entry) => /^\d{14}_/.test(entry));
+// The JS schema engine connects even to diff two schema files: PostgreSQL's diff needs a server
+// (any database on it; nothing is written), DATABASE_URL's when it names one.
+const postgresqlUrl = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/postgres";
+const providers = [
+  { directory: "prisma", databaseUrl: "file:./prisma/dev.db" },
+  { directory: path.join("prisma", "postgresql"), databaseUrl: postgresqlUrl },
+];
 
-const from: string[] = ["--from-empty"];
-if (hasMigrations) {
-  const previous = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "keyhole-")), "schema.prisma");
-  fs.writeFileSync(previous, execFileSync("git", ["show", "HEAD:prisma/schema.prisma"]));
-  from.splice(0, 1, "--from-schema-datamodel", previous);
+for (const { directory: schemaDirectory, databaseUrl } of providers) {
+  const schema = path.join(schemaDirectory, "schema.prisma");
+  const migrations = path.join(schemaDirectory, "migrations");
+  const directory = path.join(migrations, `${timestamp}_${name}`);
+  const hasMigrations = fs.existsSync(migrations) && fs.readdirSync(migrations).some((entry) => /^\d{14}_/.test(entry));
+
+  const from: string[] = ["--from-empty"];
+  if (hasMigrations) {
+    const previous = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "keyhole-")), "schema.prisma");
+    fs.writeFileSync(previous, execFileSync("git", ["show", `HEAD:${schema.split(path.sep).join("/")}`]));
+    from.splice(0, 1, "--from-schema-datamodel", previous);
+  }
+  fs.mkdirSync(directory, { recursive: true });
+  const output = path.join(directory, "migration.sql");
+  execFileSync(prisma, ["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script", "--output", output], {
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
+  const script = fs.readFileSync(output, "utf8");
+  if (!script.trim() || script.includes("This is an empty migration")) {
+    fs.rmSync(directory, { recursive: true });
+    console.log(`${schema} has not changed since HEAD; no migration written.`);
+  } else {
+    console.log(`Wrote ${output}. Review it.`);
+  }
 }
-fs.mkdirSync(directory, { recursive: true });
-const output = path.join(directory, "migration.sql");
-execFileSync(prisma, ["migrate", "diff", ...from, "--to-schema-datamodel", "prisma/schema.prisma", "--script", "--output", output], { stdio: "inherit" });
-if (!fs.readFileSync(output, "utf8").trim() || fs.readFileSync(output, "utf8").includes("This is an empty migration")) {
-  fs.rmSync(directory, { recursive: true });
-  console.log("The schema has not changed since HEAD; no migration written.");
-} else {
-  console.log(`Wrote ${output}. Review it, then run \`npm run setup\` to apply it.`);
-}
+console.log("Run `npm run setup` to apply the SQLite migration (with DATABASE_URL=postgresql://… for PostgreSQL).");

@@ -3,10 +3,6 @@
  * (generating development secrets when needed), applies committed migrations, and in
  * development seeds the demo user.  `--production` validates as production and never seeds.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
-
 import nextEnv from "@next/env";
 
 const { loadEnvConfig } = nextEnv;
@@ -28,20 +24,18 @@ try {
   throw error;
 }
 
-const databaseFile = config.databaseUrl.replace(/^file:/, "");
-if (databaseFile !== ":memory:") fs.mkdirSync(path.dirname(databaseFile), { recursive: true });
+const { maskDatabaseUrl } = await import("../lib/database-url");
+const { applyMigrations, DatabaseError } = await import("./migrate");
+const databaseName = maskDatabaseUrl(config.databaseUrl);
 try {
-  execFileSync(path.join("node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
-    env: { ...process.env, DATABASE_URL: config.databaseUrl },
-    stdio: "pipe",
-  });
+  await applyMigrations(config);
 } catch (error) {
-  // Prisma's own output only when it failed: it says which migration and why.
-  const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-  console.error(`Applying migrations failed:\n${stdout?.toString() ?? ""}${stderr?.toString() ?? ""}`);
+  if (!(error instanceof DatabaseError)) throw error;
+  // One line that names the variable and the reason, with any password masked.
+  console.error(`Cannot use the database DATABASE_URL=${databaseName}: ${error.message.split(config.databaseUrl).join(databaseName)}`);
   process.exit(1);
 }
-console.log(`Database ready: ${databaseFile}`);
+console.log(`Database ready: ${databaseName}`);
 
 if (!config.isProduction) {
   const { seedDemoUser } = await import("../prisma/seed");

@@ -62,14 +62,16 @@ export async function rotateRefreshToken(input: {
     const config = getConfig();
     const successor = deriveSuccessor(input.token);
     const db = getDb();
-    // Idempotent: two racing rotations derive the same successor; the upsert creates it once.
+    // Idempotent: racing rotations (other tabs, other instances) derive the same successor. Marking
+    // the token rotated comes first: it locks the token's row (PostgreSQL) or the database (SQLite),
+    // so a racing rotation waits for this one's commit and its upsert then finds the successor.
     const [, , session] = await db.$transaction([
+      db.refreshToken.updateMany({ where: { id: row.id, rotatedAt: null }, data: { rotatedAt: new Date(nowMs) } }),
       db.refreshToken.upsert({
         where: { tokenHash: sha256(successor) },
         create: { id: crypto.randomUUID(), sessionId: row.sessionId, tokenHash: sha256(successor), createdAt: new Date(nowMs) },
         update: {},
       }),
-      db.refreshToken.updateMany({ where: { id: row.id, rotatedAt: null }, data: { rotatedAt: new Date(nowMs) } }),
       db.session.update({
         where: { id: row.sessionId },
         data: {

@@ -19,6 +19,13 @@ interface Sqlite {
 // better-sqlite3 ships no types here; the few calls below are all this test needs.
 const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => Sqlite;
 
+/** The migrated SQLite template of this run (test/global-setup.ts); this file runs on SQLite runs only. */
+function templateDatabasePath(): string {
+  const template = inject("templateDatabase");
+  if (template.provider !== "sqlite") throw new Error("scripts/setup.sqlite.test.ts runs on SQLite only (vitest.config.ts)");
+  return template.path;
+}
+
 const projectRoot = path.resolve(import.meta.dirname, "..");
 const migrationsDir = path.join(projectRoot, "prisma", "migrations");
 const migrationNames = fs.readdirSync(migrationsDir).filter((name) => fs.existsSync(path.join(migrationsDir, name, "migration.sql"))).sort();
@@ -131,7 +138,7 @@ function appliedMigrations(databasePath: string): { migration_name: string; fini
 
 /** A database as an older release left it: only the first migration applied, in Prisma's bookkeeping. */
 async function createDatabaseWithPendingMigrations(databasePath: string): Promise<void> {
-  const template = new Database(inject("templateDatabasePath"));
+  const template = new Database(templateDatabasePath());
   const [bookkeeping] = template.prepare("SELECT sql FROM sqlite_master WHERE name = '_prisma_migrations'").all() as { sql: string }[];
   template.close();
   const db = new Database(databasePath);
@@ -164,13 +171,13 @@ describe("npm start's setup beside a running instance", () => {
     holder = await holdDatabase(databasePath);
     const setup = await runSetup(`file:${databasePath}`);
     expect(setup.code, setup.output).toBe(0);
-    expect(schemaOf(databasePath)).toEqual(schemaOf(inject("templateDatabasePath")));
+    expect(schemaOf(databasePath)).toEqual(schemaOf(templateDatabasePath()));
     const status = await runPrisma(`file:${databasePath}`, ["migrate", "status"]);
     expect(status.code, status.output).toBe(0);
   }
 
   it("restarting with no pending migration succeeds while another process writes to the database", async () => {
-    fs.copyFileSync(inject("templateDatabasePath"), databasePath);
+    fs.copyFileSync(templateDatabasePath(), databasePath);
     await expectSetupBesideWriter();
   }, 60_000);
 
@@ -189,7 +196,7 @@ describe("npm start's setup beside a running instance", () => {
 
       expect(setup.code, setup.output).toBe(0);
       expect(finishedAt).toBeGreaterThanOrEqual(await lockHolder.released);
-      expect(schemaOf(databasePath)).toEqual(schemaOf(inject("templateDatabasePath")));
+      expect(schemaOf(databasePath)).toEqual(schemaOf(templateDatabasePath()));
     } finally {
       lockHolder.child.kill();
     }
@@ -203,7 +210,7 @@ describe("npm start's setup beside a running instance", () => {
 
     expect(first.code, first.output).toBe(0);
     expect(second.code, second.output).toBe(0);
-    expect(schemaOf(databasePath)).toEqual(schemaOf(inject("templateDatabasePath")));
+    expect(schemaOf(databasePath)).toEqual(schemaOf(templateDatabasePath()));
     const applied = appliedMigrations(databasePath);
     expect(applied.map((row) => row.migration_name)).toEqual(migrationNames);
     for (const row of applied) {
