@@ -65,6 +65,7 @@ const browser = { ...devices["Desktop Chrome"], launchOptions: await chromiumLau
 
 export default defineConfig({
   testDir: "e2e",
+  globalTeardown: "./e2e/support/global-teardown.ts",
   // Per run: Playwright empties its output directory at start, so runs side by side must not share one.
   outputDir: path.join("test-results", path.basename(run.dir)),
   fullyParallel: true,

@@ -1,13 +1,16 @@
 /**
  * One E2E run: a directory under e2e/.data (git-ignored) holding fresh production secrets, a
- * fresh SQLite database per server (or per shared group) and the signed-in browser state; and a
- * free port per server. Prepared once in the Playwright runner process (playwright.config.ts)
+ * fresh database per server (or per shared group: a SQLite file, or with DATABASE_URL=postgresql://…
+ * a database on that server, test/databases.ts) and the signed-in browser state; and a free port
+ * per server. Prepared once in the Playwright runner process (playwright.config.ts)
  * and handed to every worker through the E2E_RUN environment variable, because the config file
  * is evaluated again in each worker and must not pick new ports or secrets there.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { generateSecrets } from "../../lib/config";
+import { applyMigrations } from "../../scripts/migrate";
+import { createDatabase, databasesNamed, dropDatabases, postgresTestServer, testDatabaseName } from "../../test/databases";
 import { findFreePorts } from "../../test/free-ports";
 import { SERVER_SPECS, type ServerName, type ServerSpec } from "../servers";
 
@@ -20,7 +23,8 @@ export interface ServerInstance {
   port: number;
   /** Origin of this instance, e.g. http://127.0.0.1:41234 (no trailing slash). */
   url: string;
-  databaseFile: string;
+  /** Its DATABASE_URL: a SQLite file in the run's directory, or a PostgreSQL database of the run. */
+  databaseUrl: string;
   /** The origin whose issuer and audience this instance's tokens carry (its group's first member). */
   tokenOrigin: string;
   env: Record<string, string>;
@@ -34,6 +38,8 @@ export interface TestRun {
   /** The account signed in by e2e/auth.setup.ts (email, password, id). */
   authAccountFile: string;
   servers: Record<ServerName, ServerInstance>;
+  /** On PostgreSQL: the server, and the prefix of every database this run made there. */
+  postgres: { serverUrl: string; databasePrefix: string } | null;
 }
 
 export type Secrets = ReturnType<typeof generateSecrets>;
@@ -62,11 +68,26 @@ export async function createTestRun(): Promise<TestRun> {
       name,
       port,
       url,
-      databaseFile: path.join(dir, `${databaseKey}.db`),
+      databaseUrl: `file:${path.join(dir, `${databaseKey}.db`)}`,
       tokenOrigin: groupOrigins.get(databaseKey)!,
       env: spec.env ?? {},
     };
   });
+
+  const serverUrl = postgresTestServer();
+  let postgres: TestRun["postgres"] = null;
+  if (serverUrl) {
+    // One migrated template, copied per database: each server's setup then finds nothing pending.
+    const template = testDatabaseName("e2e");
+    postgres = { serverUrl, databasePrefix: template };
+    await applyMigrations({ databaseUrl: await createDatabase(serverUrl, template), databaseProvider: "postgresql" });
+    const databaseUrls = new Map<string, string>();
+    for (const server of Object.values(servers)) {
+      const key = path.basename(server.databaseUrl, ".db").replace(/[^a-z0-9]/gi, "_").toLowerCase();
+      if (!databaseUrls.has(key)) databaseUrls.set(key, await createDatabase(serverUrl, `${template}_${key}`, { template }));
+      server.databaseUrl = databaseUrls.get(key)!;
+    }
+  }
 
   return {
     dir,
@@ -74,6 +95,7 @@ export async function createTestRun(): Promise<TestRun> {
     authStateFile: path.join(dir, "auth", "user.json"),
     authAccountFile: path.join(dir, "auth", "account.json"),
     servers,
+    postgres,
   };
 }
 
@@ -97,7 +119,8 @@ export function serverEnvironment(run: TestRun, server: ServerInstance): Record<
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     APP_ORIGIN: server.url,
-    DATABASE_URL: `file:${server.databaseFile}`,
+    DATABASE_URL: server.databaseUrl,
+    DATABASE_POOL_SIZE: "",
     ...readSecrets(run),
     JWT_ISSUER: server.tokenOrigin,
     JWT_AUDIENCE: `${server.tokenOrigin}/api/v1`,
@@ -115,6 +138,12 @@ export function serverEnvironment(run: TestRun, server: ServerInstance): Record<
     HOST: "127.0.0.1",
     ...server.env,
   };
+}
+
+/** Drops the run's PostgreSQL databases (Playwright's globalTeardown, e2e/support/global-teardown.ts). */
+export async function dropTestRunDatabases(run: TestRun = getTestRun()): Promise<void> {
+  if (!run.postgres) return;
+  await dropDatabases(run.postgres.serverUrl, await databasesNamed(run.postgres.serverUrl, run.postgres.databasePrefix));
 }
 
 /** Deletes the directories of earlier runs whose runner process has ended (keeps parallel runs). */
