@@ -1,5 +1,6 @@
 /** Helpers for calling the BFF's endpoints with real Requests, as a browser on APP_ORIGIN would. */
 import { expect } from "vitest";
+import { stopListeningForRevocations } from "../lib/auth/revocations";
 import { SESSION_COOKIE_NAME } from "../lib/bff/cookie-name";
 import { existingSingletons } from "../lib/singleton";
 import { getBff } from "../lib/wiring";
@@ -18,6 +19,8 @@ export const bff = () => getBff();
  * database, configuration and keys.
  */
 export function startNewInstance(): void {
+  // The old instance's notification connection goes with it (PostgreSQL).
+  void stopListeningForRevocations();
   for (const name of ["bff", "revocations", "verified-access-tokens", "pat-validations"]) existingSingletons().delete(name);
 }
 

@@ -44,6 +44,8 @@ Object.assign(process.env, generateSecrets());
 
 afterAll(async () => {
   const { existingSingletons } = await import("../lib/singleton");
+  const { stopListeningForRevocations } = await import("../lib/auth/revocations");
+  await stopListeningForRevocations();
   const instances = existingSingletons();
   const db = instances.get("db") as { $disconnect(): Promise<void> } | undefined;
   const pools = instances.get("password-pools") as Record<string, { destroy(): Promise<void> }> | undefined;

@@ -14,8 +14,21 @@ async function revokeElsewhere(sessionId: string, nowMs: number) {
   const db = getDb();
   await db.$transaction([
     db.session.update({ where: { id: sessionId }, data: { revokedAt: new Date(nowMs), revokedReason: "sign_out" } }),
-    recordRevocation(sessionId, nowMs),
+    ...recordRevocation(sessionId, nowMs),
   ]);
+}
+
+/**
+ * Whether the session is refused at `nowMs`, given a moment for the revocation to arrive: on
+ * SQLite the poll that `nowMs` calls for brings it at once; on PostgreSQL the notification comes
+ * within milliseconds of the commit (lib/auth/revocations.postgresql.test.ts measures it).
+ */
+async function refusedAfterPropagation(sessionId: string, nowMs: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (await isSessionRevoked(sessionId, nowMs)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return false;
 }
 
 describe("revocation propagation", () => {
@@ -28,7 +41,7 @@ describe("revocation propagation", () => {
     expect(await revokeSession(sessionOf(tokens.access_token), "revoked_by_user")).toBe(false);
   });
 
-  test("a revocation by another instance takes effect within the poll interval", async () => {
+  test("a revocation by another instance takes effect within the poll interval, or as it commits on PostgreSQL", async () => {
     const { tokens } = await signIn();
     const sessionId = sessionOf(tokens.access_token);
     const start = Date.now();
@@ -36,19 +49,8 @@ describe("revocation propagation", () => {
     await revokeElsewhere(sessionId, start);
     // Within the interval the cached set may still be stale; after it, it must not be.
     const afterInterval = start + REVOCATION_POLL_INTERVAL_MS + 1;
-    expect(await isSessionRevoked(sessionId, afterInterval)).toBe(true);
+    expect(await refusedAfterPropagation(sessionId, afterInterval)).toBe(true);
     expect(await validateAccessToken(tokens.access_token, afterInterval)).toBeNull();
-  });
-
-  test("the revocation set is read at most once per interval, not once per request", async () => {
-    const { tokens } = await signIn();
-    const sessionId = sessionOf(tokens.access_token);
-    const start = Date.now() + 10_000;
-    expect(await isSessionRevoked(sessionId, start)).toBe(false);
-    await revokeElsewhere(sessionId, start);
-    // Inside the interval the answer comes from memory (no query): still the old answer.
-    expect(await isSessionRevoked(sessionId, start + REVOCATION_POLL_INTERVAL_MS - 1)).toBe(false);
-    expect(await isSessionRevoked(sessionId, start + REVOCATION_POLL_INTERVAL_MS)).toBe(true);
   });
 
   test("a revocation is never forgotten, however much later the session is presented", async () => {
@@ -57,7 +59,7 @@ describe("revocation propagation", () => {
     const start = Date.now();
     expect(await isSessionRevoked(sessionId, start)).toBe(false);
     await revokeElsewhere(sessionId, start);
-    expect(await isSessionRevoked(sessionId, start + REVOCATION_POLL_INTERVAL_MS)).toBe(true);
+    expect(await refusedAfterPropagation(sessionId, start + REVOCATION_POLL_INTERVAL_MS)).toBe(true);
     // Days later, on this instance and on one that never saw the revocation poll.
     expect(await isSessionRevoked(sessionId, start + 3 * 86_400_000)).toBe(true);
     existingSingletons().delete("revocations");

@@ -7,23 +7,30 @@
  *   an entry evicted from it is read again from the database, which still says so.
  * - A miss (a session this process has not seen, or a confirmation that is too old) reads the
  *   session row: one indexed query. So an instance started after a revocation refuses it too.
- * - Every revocation appends a row to SessionRevocation. Each process polls `seq > cursor` at most
- *   once per REVOCATION_POLL_INTERVAL_MS and evicts those sessions: a monotonic sequence, never the
- *   wall clock, so a late commit or a skewed clock cannot skip one. On SQLite the sequence follows
- *   commit order; the confirmation age bounds what any missed row could cost.
+ * - Every revocation appends a row to SessionRevocation, whose `seq` follows commit order (SQLite
+ *   has one writer; on PostgreSQL revocations take an advisory lock). On PostgreSQL the commit also
+ *   notifies every instance, which evicts the session at once (lib/auth/revocation-notifications.ts);
+ *   after a dropped connection it catches up on `seq > cursor` before trusting its caches again.
+ *   On SQLite, and on PostgreSQL while the notifications are down, each process polls
+ *   `seq > cursor` at most once per REVOCATION_POLL_INTERVAL_MS instead. A monotonic sequence,
+ *   never the wall clock, so a late commit or a skewed clock cannot skip one.
  * Decision record: docs/decisions/003-revocation-propagation.md
  */
 import "server-only";
 import { LRUCache } from "lru-cache";
+import { getConfig } from "../config";
 import { getDb } from "../db";
-import type { Session } from "../generated/prisma/client";
+import type { Prisma, Session } from "../generated/prisma/client";
 import { singleton } from "../singleton";
+import { listenForRevocations, REVOCATION_CHANNEL, type RevocationListener } from "./revocation-notifications";
 
 /** How stale this process's view of revocations may get before a request waits for a poll. */
 export const REVOCATION_POLL_INTERVAL_MS = 1000;
 /** A confirmed session is read again after this, whatever the poll says. */
 export const CONFIRMATION_MAX_AGE_MS = 30_000;
 const POLL_BATCH_SIZE = 1000;
+/** Serialises revocations on PostgreSQL, whose sequences are allocated before commit (any constant of ours). */
+const REVOCATION_LOCK_KEY = 7_265_720;
 const CACHE_MAX_ENTRIES = 50_000;
 
 interface Confirmation {
@@ -39,6 +46,10 @@ interface RevocationState {
   cursor: number | null;
   polledAtMs: number;
   inFlight: Promise<void> | null;
+  /** PostgreSQL: the connection that receives revocations as they commit. */
+  listener: RevocationListener | null;
+  /** True while that connection is up and has caught up: no polling needed. */
+  pushed: boolean;
 }
 
 const getState = () =>
@@ -48,7 +59,40 @@ const getState = () =>
     cursor: null,
     polledAtMs: Number.NEGATIVE_INFINITY,
     inFlight: null,
+    listener: null,
+    pushed: false,
   }));
+
+function startListening(state: RevocationState): RevocationListener {
+  return listenForRevocations(getConfig().databaseUrl, {
+    onRevoked(seq, sessionId) {
+      markEnded(state, sessionId);
+      // Notifications arrive in commit order, which is `seq` order: nothing below is missing.
+      if (state.cursor !== null && seq > state.cursor) state.cursor = seq;
+    },
+    async onListening() {
+      await poll(state);
+      state.pushed = true;
+    },
+    onLost() {
+      state.pushed = false;
+    },
+  });
+}
+
+/** Whether revocations reach this process as they commit (PostgreSQL, connection up and caught up). */
+export function revocationsArePushed(): boolean {
+  return getState().pushed;
+}
+
+/** Closes this process's notification connection (tests, and a process that ends). */
+export async function stopListeningForRevocations(): Promise<void> {
+  const state = getState();
+  const listener = state.listener;
+  state.listener = null;
+  state.pushed = false;
+  await listener?.close();
+}
 
 async function poll(state: RevocationState): Promise<void> {
   const db = getDb();
@@ -77,9 +121,16 @@ function markEnded(state: RevocationState, sessionId: string): void {
   state.ended.set(sessionId, true);
 }
 
-/** Applies revocations made elsewhere if the last poll is older than the interval (one query in flight at most). */
+/**
+ * Applies revocations made elsewhere: nothing to do while PostgreSQL pushes them; otherwise a poll
+ * if the last one is older than the interval (one query in flight at most).
+ */
 export async function refreshRevocations(nowMs = Date.now()): Promise<void> {
   const state = getState();
+  if (getConfig().databaseProvider === "postgresql") {
+    state.listener ??= startListening(state);
+    if (state.pushed) return;
+  }
   const sinceLastPollMs = nowMs - state.polledAtMs;
   // A clock that stepped backwards (sinceLastPollMs < 0) must not pause polling.
   if (sinceLastPollMs >= 0 && sinceLastPollMs < REVOCATION_POLL_INTERVAL_MS) return;
@@ -134,11 +185,20 @@ export async function isSessionRevoked(sessionId: string, nowMs = Date.now()): P
 }
 
 /**
- * Appends the revocation to the sequence other instances poll, as part of the caller's
- * transaction. Pass the result to `db.$transaction([...])` next to the session update.
+ * Appends the revocation to the sequence other instances read, and on PostgreSQL notifies them
+ * as it commits. Spread the result into the caller's `db.$transaction([...])`, after the session
+ * update.
  */
-export function recordRevocation(sessionId: string, nowMs: number) {
-  return getDb().sessionRevocation.create({ data: { sessionId, revokedAt: new Date(nowMs) } });
+export function recordRevocation(sessionId: string, nowMs: number): Prisma.PrismaPromise<unknown>[] {
+  const db = getDb();
+  if (getConfig().databaseProvider === "sqlite") return [db.sessionRevocation.create({ data: { sessionId, revokedAt: new Date(nowMs) } })];
+  return [
+    // Held to commit: the next revocation's `seq` is allocated after this one is visible.
+    db.$executeRaw`SELECT pg_advisory_xact_lock(${REVOCATION_LOCK_KEY})`,
+    db.$executeRaw`WITH revocation AS (
+        INSERT INTO "SessionRevocation" ("sessionId", "revokedAt") VALUES (${sessionId}, ${new Date(nowMs)}) RETURNING "seq"
+      ) SELECT pg_notify(${REVOCATION_CHANNEL}, "seq" || ':' || ${sessionId}) FROM revocation`,
+  ];
 }
 
 /** Records a revocation made by this process so it takes effect here immediately. */

@@ -51,7 +51,10 @@ export async function createSessionForCredentials(input: {
   return null;
 }
 
-/** Revokes one session; its cookie and access tokens stop working on every instance within ~1 s. */
+/**
+ * Revokes one session; its cookie and access tokens stop working on every instance at once on
+ * PostgreSQL (notified at commit), within about a second on SQLite (polled).
+ */
 export async function revokeSession(
   sessionId: string,
   reason: RevocationReason,
@@ -62,7 +65,7 @@ export async function revokeSession(
   // The sequence row is written even when the session was already revoked: a duplicate is harmless.
   const [{ count }] = await db.$transaction([
     db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(nowMs), revokedReason: reason } }),
-    recordRevocation(sessionId, nowMs),
+    ...recordRevocation(sessionId, nowMs),
   ]);
   rememberRevokedSession(sessionId);
   if (count > 0) {
