@@ -1,6 +1,7 @@
 /**
- * Brute-force and abuse limits, counted in the database (rate-limiter-flexible's Prisma store) so
- * every instance shares them. Keys are the client IP and the normalised email, whether or not
+ * Brute-force and abuse limits, counted in the database so every instance shares them:
+ * rate-limiter-flexible's Prisma store on SQLite, its Postgres store (an atomic
+ * `INSERT … ON CONFLICT DO UPDATE`, on this instance's pool) on PostgreSQL. Keys are the client IP and the normalised email, whether or not
  * the account exists, so a limit never reveals one.
  * - Failed sign-ins: per IP, per account+IP, and per account across all IPs. The account-wide
  *   limit does not apply from a network the owner has signed in from before, so a flood from
@@ -14,9 +15,10 @@
  */
 import "server-only";
 import { isIPv4, isIPv6 } from "node:net";
-import { RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterPostgres, RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
+import { getConfig } from "../config";
 import { AppError } from "../shared/errors";
-import { getDb } from "../db";
+import { getDb, getPostgresPool } from "../db";
 import { singleton } from "../singleton";
 import { recordAuditEvent, type RequestContext } from "./audit";
 
@@ -32,7 +34,13 @@ export const RATE_LIMITS = {
 
 type LimitName = keyof typeof RATE_LIMITS;
 const limiter = (name: LimitName) =>
-  singleton(`limiter:${name}`, () => new RateLimiterPrisma({ storeClient: getDb(), tableName: "rateLimiterFlexible", keyPrefix: name, ...RATE_LIMITS[name] }));
+  singleton(`limiter:${name}`, () => {
+    const options = { keyPrefix: name, ...RATE_LIMITS[name] };
+    return getConfig().databaseProvider === "postgresql"
+      ? // The RateLimit table comes with the migrations (prisma/schema.prisma), laid out as this store expects.
+        new RateLimiterPostgres({ storeClient: getPostgresPool(), tableName: "RateLimit", tableCreated: true, ...options })
+      : new RateLimiterPrisma({ storeClient: getDb(), tableName: "rateLimiterFlexible", ...options });
+  });
 
 /** The address a limit is keyed by: an IPv4 address, or the /64 an IPv6 address belongs to. */
 export function ipLimitKey(ip: string | null): string {
