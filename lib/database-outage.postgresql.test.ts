@@ -1,10 +1,11 @@
 /**
  * PostgreSQL stops while users are signed in. This file's database is reached through a TCP proxy
- * (test/tcp-proxy.ts) that the tests stop, which refuses new connections and drops live ones as a
- * stopped server does, and start again on the same port. While it is down, the API, the token
- * endpoint and the BFF answer 503 with Retry-After within about a second, and the BFF keeps the
- * session cookie; once it is back, the same cookie and tokens work and nothing written is lost.
+ * (test/tcp-proxy.ts) that the tests stop (dropping and refusing connections, or never answering
+ * them) and start again on the same port. While it is down, the API, the token endpoint, the BFF
+ * and page loads answer 503 with Retry-After within about a second, and the BFF keeps the session
+ * cookie; once it is back, the same cookie and tokens work and nothing written before is lost.
  */
+import { NextRequest } from "next/server";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 
@@ -36,6 +37,7 @@ import {
   type TokenResponse,
 } from "../test/api";
 import { bff, ORIGIN, SAME_ORIGIN, sessionCookieFrom, signInThroughBff, withSessionCookie } from "../test/bff";
+import { proxy } from "../proxy";
 import { REVOCATION_POLL_INTERVAL_MS, revocationsArePushed } from "./auth/revocations";
 import { isDatabaseUnavailable } from "./database-errors";
 import { getDb } from "./db";
@@ -147,9 +149,23 @@ describe.each([
         bff().handleLogin(bffRequest("/bff/login", { method: "POST", body: { email: user.email, password: user.password }, signedIn: false })),
       );
       expect(response.headers.get("content-type")).toBe(PROBLEM_CONTENT_TYPE);
-      // The token endpoint's temporarily_unavailable does not say why; the BFF passes on a 503 as its own.
-      expect(json.status).toBe(503);
+      // The token endpoint's temporarily_unavailable does not say why: the BFF reads any 503 from it as `overloaded`.
+      expect(json).toMatchObject({ status: 503, code: "overloaded" });
       expect(sessionCookieFrom(response)).toBeNull();
+    });
+
+    test("a page read with the session cookie is the 503 unavailable page (proxy.ts), not the sign-in page", async () => {
+      const startedMs = performance.now();
+      const response = await proxy(new NextRequest(`${ORIGIN}/notes`, { headers: withSessionCookie(cookie) }));
+      const html = await response.text();
+      latenciesMs["GET /notes (page)"] = Math.round(performance.now() - startedMs);
+      expect(response.status).toBe(503);
+      expect(latenciesMs["GET /notes (page)"]).toBeLessThan(ANSWER_WITHIN_MS);
+      expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(response.headers.get("location")).toBeNull();
+      expect(html).toContain("<h1>Temporarily unavailable</h1>");
+      expectCookieKept(response);
     });
 
     afterAll(() => console.info(`503 latencies while PostgreSQL ${blackHole ? "stopped answering" : "was stopped"} (ms): ${JSON.stringify(latenciesMs)}`));
@@ -171,6 +187,10 @@ describe.each([
       expect(viaApi.status).toBe(200);
       expect(viaApi.json.items.map((note: { id: string }) => note.id)).toContain(noteId);
       expect((await readBody(await api(`${BASE}/notes`, { headers: bearer(pat) }))).status).toBe(200);
+
+      const page = await proxy(new NextRequest(`${ORIGIN}/notes`, { headers: withSessionCookie(cookie) }));
+      expect(page.status).toBe(200);
+      expect(page.headers.get("x-middleware-next")).toBe("1");
     });
 
     test("the refresh token issued before the outage still refreshes", async () => {
