@@ -2,7 +2,10 @@
  * Runs before every page: gives it a Content-Security-Policy with a fresh nonce, and sends page
  * requests without a session cookie to /login and back. That redirect is optimistic only:
  * authorization never depends on this file — every protected page and handler checks the
- * session itself on the server.
+ * session itself on the server. A page read with a session cookie while the session store's
+ * database is unreachable is answered here, with a 503 and a "temporarily unavailable" page:
+ * Next.js fixes a page's status before rendering, so the page itself could only fail with a 500
+ * (docs/decisions/019-database-outage.md).
  */
 import { randomBytes } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
@@ -12,6 +15,8 @@ import { getConfig } from "./lib/config";
 import { contentSecurityPolicy } from "./lib/security-headers";
 import { AppError, problemResponse } from "./lib/shared/errors";
 import { loginPath } from "./lib/shared/return-to";
+import { unavailablePageResponse } from "./lib/unavailable-page";
+import { getBff } from "./lib/wiring";
 
 const PROTECTED_PREFIXES = ["/notes", "/settings"];
 
@@ -25,17 +30,34 @@ function namesAppHost(request: NextRequest, appOrigin: string): boolean {
   return host === new URL(appOrigin).host;
 }
 
-export function proxy(request: NextRequest) {
+/**
+ * The 503 a page would fail with for want of its session store, or null. The same (cached) read
+ * the page makes itself, only earlier; whatever else it finds is left to the page.
+ */
+async function findUnavailableSessionStore(request: NextRequest): Promise<AppError | null> {
+  try {
+    await getBff().getSessionOf(request);
+    return null;
+  } catch (error) {
+    return error instanceof AppError && error.status === 503 ? error : null;
+  }
+}
+
+export async function proxy(request: NextRequest) {
   const { isProduction, appOrigin } = getConfig();
   const nonce = randomBytes(16).toString("base64");
   const csp = contentSecurityPolicy(nonce, isProduction);
   const { pathname, search } = request.nextUrl;
 
+  const isWrite = request.method !== "GET" && request.method !== "HEAD";
+  const hasSessionCookie = request.cookies.has(SESSION_COOKIE_NAME);
+  // Page reads only: a write here is a server action, whose form reports the failure itself.
+  const unavailable = !isWrite && hasSessionCookie ? await findUnavailableSessionStore(request) : null;
+
   let response: Response;
   // Pages accept POSTs only as server actions (the login and registration forms). One from another
   // origin is refused here with a 403; Next.js itself would fail it with a 500.
   const origin = request.headers.get("origin");
-  const isWrite = request.method !== "GET" && request.method !== "HEAD";
   if (isWrite && origin !== null && origin !== appOrigin) {
     explainRefusedDevelopmentOrigin(origin);
     response = problemResponse(new AppError("csrf_rejected"));
@@ -43,7 +65,9 @@ export function proxy(request: NextRequest) {
     // Next.js checks a server action's Origin against X-Forwarded-Host or Host and fails a
     // mismatch with a 500; a write naming another host is refused here with a 403 instead.
     response = problemResponse(new AppError("csrf_rejected"));
-  } else if (isProtected(pathname) && !request.cookies.has(SESSION_COOKIE_NAME)) {
+  } else if (unavailable) {
+    response = unavailablePageResponse(unavailable);
+  } else if (isProtected(pathname) && !hasSessionCookie) {
     // Built on the configured origin, never on the Host header.
     response = NextResponse.redirect(new URL(loginPath(`${pathname}${search}`), appOrigin), 307);
     response.headers.set("Cache-Control", "no-store");

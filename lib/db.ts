@@ -44,7 +44,7 @@ class SqliteAdapter extends PrismaBetterSQLite3 {
 }
 
 /**
- * How long a request waits for a PostgreSQL connection before it fails (503, lib/api/errors.ts):
+ * How long a request waits for a PostgreSQL connection before it fails (503, lib/database-errors.ts):
  * while the server is down, an answer within about a second beats a hung request.
  */
 const POSTGRES_CONNECT_TIMEOUT_MS = 1_000;

@@ -8,6 +8,7 @@ import { API_BASE_PATH, getApiApp } from "./api";
 import { isSessionRevoked } from "./auth";
 import { createBff, createHttpUpstream, createInProcessUpstream, trustUpstreamSessions, type Bff, type BffDependencies } from "./bff";
 import { getConfig } from "./config";
+import { toDatabaseUnavailableError } from "./database-errors";
 import { singleton } from "./singleton";
 
 /** What the BFF is given in this deployment. */
@@ -16,7 +17,16 @@ export function bffDependencies(): BffDependencies {
   if (apiBaseUrl) return { upstream: createHttpUpstream(apiBaseUrl), sessions: trustUpstreamSessions };
   return {
     upstream: createInProcessUpstream(`${appOrigin}${API_BASE_PATH}`, (request) => getApiApp().fetch(request)),
-    sessions: { isActive: async (sessionId, nowMs) => !(await isSessionRevoked(sessionId, nowMs)) },
+    sessions: {
+      async isActive(sessionId, nowMs) {
+        try {
+          return !(await isSessionRevoked(sessionId, nowMs));
+        } catch (error) {
+          // Not knowing is not "ended": an unreachable database is a 503, and the cookie is kept.
+          throw toDatabaseUnavailableError(error) ?? error;
+        }
+      },
+    },
   };
 }
 

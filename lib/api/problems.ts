@@ -3,11 +3,15 @@ import "server-only";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { getProtectedResourceMetadataUrl } from "../auth";
+import { toDatabaseUnavailableError } from "../database-errors";
 import { AppError, errorHeaders, problemResponse } from "../shared/errors";
 
 export { problemResponse };
 
-/** Turns anything thrown into an AppError; unexpected errors are logged here and become `internal`. */
+/**
+ * Turns anything thrown into an AppError: an unreachable database is `database_unavailable` (503,
+ * Retry-After); other unexpected errors are logged here and become `internal`.
+ */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
@@ -15,6 +19,8 @@ export function toAppError(error: unknown): AppError {
     if (error.status === 415) return new AppError("unsupported_media_type");
     if (error.status < 500) return new AppError("invalid_request", { detail: "The request body is not valid JSON." });
   }
+  const unavailable = toDatabaseUnavailableError(error);
+  if (unavailable) return unavailable;
   console.error("Unexpected error in the API", error);
   return new AppError("internal", { cause: error });
 }
@@ -37,7 +43,7 @@ export function bearerChallenge(error: AppError, options: { tokenPresented: bool
 export function oauthErrorResponse(c: Context, error: AppError): Response {
   const oauthCode = ["invalid_grant", "invalid_client", "unsupported_grant_type", "rate_limited"].includes(error.code)
     ? error.code
-    : error.code === "overloaded"
+    : error.code === "overloaded" || error.code === "database_unavailable"
       ? "temporarily_unavailable"
       : error.status >= 500
         ? "server_error"

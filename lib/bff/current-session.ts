@@ -1,4 +1,4 @@
-/** The signed-in user for server components and server actions: checked next to the data. */
+/** The signed-in user for server components, server actions and proxy.ts: checked next to the data. */
 import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -9,12 +9,15 @@ export interface CurrentSession {
   getCurrentSession(): Promise<BffSession | null>;
   /** The session, or a redirect to the login page that comes back to `returnTo`. */
   requireSession(returnTo: string): Promise<BffSession>;
+  /** The session of a request in hand, where next/headers has none to offer (proxy.ts). */
+  getSessionOf(request: Request): Promise<BffSession | null>;
 }
 
 export function createCurrentSession(cookies: SessionCookies): CurrentSession {
+  // The raw header, not cookies(): its map keeps one of two same-named cookies.
+  const sessionIn = (cookieHeader: string | null) => cookies.read(findSessionCookieValue(cookieHeader));
   async function getCurrentSession(): Promise<BffSession | null> {
-    // The raw header, not cookies(): its map keeps one of two same-named cookies.
-    return cookies.read(findSessionCookieValue((await headers()).get("cookie")));
+    return sessionIn((await headers()).get("cookie"));
   }
   return {
     getCurrentSession,
@@ -23,5 +26,6 @@ export function createCurrentSession(cookies: SessionCookies): CurrentSession {
       if (!session) redirect(loginPath(returnTo));
       return session;
     },
+    getSessionOf: (request) => sessionIn(request.headers.get("cookie")),
   };
 }

@@ -5,7 +5,11 @@ export interface Clock {
   nowMs(): number;
 }
 
-/** Whether a session (the `sid` of its tokens) is still active: revoked, expired and unknown sessions are not. */
+/**
+ * Whether a session (the `sid` of its tokens) is still active: revoked, expired and unknown sessions
+ * are not. When it cannot tell (its database is down) it throws, e.g. a 503 AppError, which the BFF
+ * answers as such with the cookie left alone.
+ */
 export interface SessionStore {
   isActive(sessionId: string, nowMs: number): Promise<boolean>;
 }

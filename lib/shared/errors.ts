@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   internal: 500,
   upstream_unavailable: 502,
   overloaded: 503,
+  database_unavailable: 503,
   upstream_timeout: 504,
 } as const;
 
@@ -50,6 +51,7 @@ const TITLES: Record<ErrorCode, string> = {
   internal: "Something went wrong on our side.",
   upstream_unavailable: "The API could not be reached.",
   overloaded: "The server is busy. Try again in a moment.",
+  database_unavailable: "The service is temporarily unavailable. Try again shortly.",
   upstream_timeout: "The API did not answer in time.",
 };
 
@@ -86,7 +88,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly fieldErrors: FieldError[] | undefined;
-  /** For `rate_limited` and `overloaded`: when to try again (sent as Retry-After). */
+  /** For `rate_limited`, `overloaded` and `database_unavailable`: when to try again (sent as Retry-After). */
   readonly retryAfterSeconds: number | undefined;
   /** For `method_not_allowed`: the methods that are (sent as Allow). */
   readonly allow: string[] | undefined;

@@ -156,6 +156,7 @@ export function registerOAuthDocs(registry: OpenAPIRegistry): void {
       400: { description: "invalid_request, invalid_grant, unsupported_grant_type", ...oauthError },
       401: { description: "invalid_client", ...oauthError },
       429: { description: "rate_limited (Retry-After)", ...oauthError },
+      503: { description: "temporarily_unavailable (Retry-After): the server is busy or its database unreachable", ...oauthError },
     },
   });
   registry.registerPath({
