@@ -72,7 +72,9 @@ const test = base.extend<object, { cluster: Cluster }>({
 
         const startedAt = performance.now();
         // All three at once, on a database with no tables: the migration lock decides who migrates.
-        await Promise.all(instances.map(({ name }) => start(name)));
+        // allSettled: a failed start must not leave the others running unseen by the cleanup below.
+        const started = await Promise.allSettled(instances.map(({ name }) => start(name)));
+        for (const result of started) if (result.status === "rejected") throw result.reason;
         const startedInMs = Math.round(performance.now() - startedAt);
 
         await use({
