@@ -63,6 +63,9 @@ function webServer(server: ServerInstance): WebServerConfig {
 
 const browser = { ...devices["Desktop Chrome"], launchOptions: await chromiumLaunchOptions() };
 
+/** The scale-out tests (e2e/scale): several instances, kill -9, a PostgreSQL restart. */
+const SCALE_TESTS = /[\\/]e2e[\\/]scale[\\/].*\.spec\.ts$/;
+
 export default defineConfig({
   testDir: "e2e",
   globalTeardown: "./e2e/support/global-teardown.ts",
@@ -86,8 +89,10 @@ export default defineConfig({
   webServer: Object.values(run.servers).map(webServer),
   // The `setup` project signs a user in through POST /bff/login (e2e/auth.setup.ts) and gives the
   // `chromium` project its session cookie: the pattern a downstream E2E suite should copy.
+  // `scale` (e2e/scale: instances on a PostgreSQL cluster of its own) exists only on PostgreSQL.
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts$/, use: browser },
-    { name: "chromium", dependencies: ["setup"], use: { ...browser, storageState: run.authStateFile } },
+    { name: "chromium", dependencies: ["setup"], testIgnore: SCALE_TESTS, use: { ...browser, storageState: run.authStateFile } },
+    ...(run.postgres ? [{ name: "scale", testMatch: SCALE_TESTS }] : []),
   ],
 });

@@ -35,7 +35,7 @@ function runMigrateDeploy(databaseUrl: string): void {
   }
 }
 
-function committedMigrations(directory: string): string[] {
+export function committedMigrations(directory: string): string[] {
   return fs.readdirSync(directory).filter((name) => fs.existsSync(path.join(directory, name, "migration.sql")));
 }
 

@@ -4,53 +4,28 @@
  * `replicaB` are serving, and must come up and accept the tokens they issue, and refuse a
  * session revoked before it started, however long before (decision 003).
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { findFreePort } from "../../test/free-ports";
 import { bearer, passwordGrant } from "../fixtures";
 import type { APIRequestContext } from "@playwright/test";
-import { getTestRun, serverEnvironment } from "../support/test-run";
+import { SERVER_READY_TIMEOUT_MS, startProductionServer } from "../support/production-server";
+import { getTestRun } from "../support/test-run";
 import { bffHeaders, cleanContext, cookieHeader, signInBff } from "./support/attacker";
 import { createAccount, expect, test } from "./support/fixtures";
 
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const READY_TIMEOUT_MS = 60_000;
-
 /** Starts a replica of `replicaA`'s group as `npm start` does; resolves once it answers, with a way to stop it. */
 async function startReplica(extraEnv: Record<string, string> = {}): Promise<{ url: string; client: APIRequestContext; stop: () => Promise<void> }> {
-  const run = getTestRun();
   const port = await findFreePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = serverEnvironment(run, { ...run.servers.replicaA, port, url });
-  const child = spawn("sh", ["-c", "node_modules/.bin/tsx scripts/setup.ts --production && exec node --max-old-space-size=256 .next/keyhole/server.mjs"], {
-    cwd: ROOT,
-    env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, ...extraEnv },
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
-  let exitCode: number | null = null;
-  child.once("exit", (code) => (exitCode = code ?? -1));
-  const client = await cleanContext(url);
+  const server = await startProductionServer({ ...getTestRun().servers.replicaA, port, url: `http://127.0.0.1:${port}` }, extraEnv);
+  const client = await cleanContext(server.url);
   const stop = async () => {
     await client.dispose();
-    if (child.pid !== undefined && exitCode === null) process.kill(-child.pid, "SIGTERM");
+    await server.stop();
   };
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let ready = false;
-  while (!ready && exitCode === null && Date.now() < deadline) {
-    ready = await client.get("/.well-known/jwks.json").then((response) => response.ok(), () => false);
-    if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  if (!ready) await stop();
-  expect(exitCode, `the new replica exited during start-up:\n${stderr}`).toBeNull();
-  expect(ready, `the new replica did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${stderr}`).toBe(true);
-  return { url, client, stop };
+  return { url: server.url, client, stop };
 }
 
 test("a replica started while two others serve the same database comes up and accepts their tokens", async ({ servers, bffClient }) => {
-  test.setTimeout(READY_TIMEOUT_MS + 30_000);
+  test.setTimeout(SERVER_READY_TIMEOUT_MS + 30_000);
   const onA = await cleanContext(servers.replicaA);
   // Replica A is serving (and writing) while the new one starts.
   const account = await createAccount(onA, bffClient, { name: "Third replica" });
@@ -70,7 +45,7 @@ test("a replica started long after a sign-out refuses the signed-out cookie and 
   // The first version forgot a revocation ACCESS_TOKEN_TTL + 30 s after it, and a replica started
   // later looked back only that far: with 2 s tokens, 33 s later the copied cookie worked again.
   const FORGOTTEN_AFTER_MS = (2 + 30 + 1) * 1000;
-  test.setTimeout(FORGOTTEN_AFTER_MS + READY_TIMEOUT_MS + 30_000);
+  test.setTimeout(FORGOTTEN_AFTER_MS + SERVER_READY_TIMEOUT_MS + 30_000);
   const a = servers.replicaA;
   const onA = await cleanContext(a);
   const account = await createAccount(onA, bffClient, { name: "Signed out long ago" });

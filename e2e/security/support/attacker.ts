@@ -78,11 +78,13 @@ export function cookieHeader(value: string): Record<string, string> {
   return { Cookie: `${SESSION_COOKIE}=${value}` };
 }
 
-/** The value of the session cookie a response sets, or null. Playwright joins Set-Cookie lines with "\n". */
-export function sessionCookieFrom(response: APIResponse | RawResponse): string | null {
-  const raw = "headersArray" in response
-    ? response.headersArray().filter((header) => header.name.toLowerCase() === "set-cookie").map((header) => header.value)
-    : [response.headers["set-cookie"] ?? []].flat();
+/** The value of the session cookie a response (Playwright's, raw or fetch's) sets, or null. Playwright joins Set-Cookie lines with "\n". */
+export function sessionCookieFrom(response: APIResponse | RawResponse | Response): string | null {
+  const raw = response instanceof Response
+    ? response.headers.getSetCookie()
+    : "headersArray" in response
+      ? response.headersArray().filter((header) => header.name.toLowerCase() === "set-cookie").map((header) => header.value)
+      : [response.headers["set-cookie"] ?? []].flat();
   for (const line of raw.flatMap((value) => value.split("\n"))) {
     const match = new RegExp(`^${SESSION_COOKIE}=([^;]*)`).exec(line.trim());
     if (match && match[1]) return match[1];
