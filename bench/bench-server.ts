@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { generateSecrets } from "../lib/config";
+import { createDatabase, dropDatabases, testDatabaseName } from "../test/databases";
 import { findFreePorts } from "../test/free-ports";
 import { requestJson } from "./http";
 
@@ -64,6 +65,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Write a V8 CPU profile of the server (node --cpu-prof) into this directory. */
   cpuProfileDir?: string;
+  /** A PostgreSQL server (postgresql://…) to run on, in a fresh database dropped on stop; SQLite when absent. */
+  postgresServerUrl?: string;
 }
 
 export interface BenchServer {
@@ -83,7 +86,7 @@ function serverEnvironment(
   url: string,
   port: number,
   metricsPort: number,
-  databaseFile: string,
+  databaseUrl: string,
   secrets: ReturnType<typeof generateSecrets>,
   extra: Record<string, string>,
 ): NodeJS.ProcessEnv {
@@ -91,7 +94,8 @@ function serverEnvironment(
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     APP_ORIGIN: url,
-    DATABASE_URL: `file:${databaseFile}`,
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: "",
     ...secrets,
     JWT_ISSUER: "",
     JWT_AUDIENCE: "",
@@ -119,7 +123,14 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   const url = `http://127.0.0.1:${port}`;
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const secrets = generateSecrets();
-  const env = { ...process.env, ...serverEnvironment(url, port, metricsPort, path.join(dir, "bench.db"), secrets, options.env ?? {}) };
+  const postgres = options.postgresServerUrl;
+  const postgresDatabase = postgres ? testDatabaseName("bench") : null;
+  const databaseUrl = postgres && postgresDatabase ? await createDatabase(postgres, postgresDatabase) : `file:${path.join(dir, "bench.db")}`;
+  const env = { ...process.env, ...serverEnvironment(url, port, metricsPort, databaseUrl, secrets, options.env ?? {}) };
+  const cleanUp = async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (postgres && postgresDatabase) await dropDatabases(postgres, [postgresDatabase]);
+  };
 
   // Validates the configuration as production and migrates the fresh database.
   const setup = spawnSync(process.execPath, ["--import", "tsx", "scripts/setup.ts", "--production"], {
@@ -129,7 +140,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     timeout: SETUP_TIMEOUT_MS,
   });
   if (setup.status !== 0) {
-    fs.rmSync(dir, { recursive: true, force: true });
+    await cleanUp();
     throw new Error(`bench: database setup for ${options.name} failed (exit ${setup.status}):\n${setup.stderr}${setup.stdout}`);
   }
 
@@ -173,13 +184,12 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     }
   };
 
-  const cleanUp = () => fs.rmSync(dir, { recursive: true, force: true });
 
   try {
     await waitUntilReady(url, () => hasExited, readLogTail);
   } catch (error) {
     await stopProcessGroup();
-    cleanUp();
+    await cleanUp();
     throw error;
   }
 
@@ -219,7 +229,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       }
       await stopProcessGroup();
       if (options.cpuProfileDir) console.log(`bench: CPU profile of ${options.name} written to ${options.cpuProfileDir}`);
-      cleanUp();
+      await cleanUp();
       return { maxRssBytes };
     },
   };

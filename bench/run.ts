@@ -54,6 +54,9 @@ const { values: args } = parseArgs({
     "no-build": { type: "boolean", default: false },
     "cpu-prof": { type: "boolean", default: false },
     "skip-refresh-storm": { type: "boolean", default: false },
+    // The throughput scenarios again on PostgreSQL (a fresh database on this server, dropped after).
+    "postgres-url": { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
+    "skip-postgres": { type: "boolean", default: false },
   },
 });
 
@@ -400,6 +403,31 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
 }
 
+/** The ratios reported for both databases. */
+const RATIOS: [ThroughputName, ThroughputName][] = [
+  ["session", "baseline"],
+  ["direct", "baseline"],
+  ["bff", "direct"],
+  ["pat", "direct"],
+];
+
+/** The throughput scenarios on a server that runs on PostgreSQL, set up as the main one. */
+async function runOnPostgres(postgresUrl: string) {
+  console.log("bench: starting a server on PostgreSQL");
+  const server = await startServer({ name: "postgresql", postgresServerUrl: postgresUrl });
+  servers.add(server);
+  try {
+    const user = await registerUser(server, "postgresql");
+    const token = await accessToken(server, user);
+    await createNotes(server, token, NOTES);
+    const pat = await createPersonalAccessToken(server, token);
+    return await runThroughputScenarios(server, user, pat);
+  } finally {
+    await server.stop();
+    servers.delete(server);
+  }
+}
+
 async function main() {
   const startedAt = new Date();
   const machineAtStart = machine();
@@ -420,6 +448,7 @@ async function main() {
   const loginStorm = await runLoginStorm(server, user);
   const mainStopped = await server.stop();
   servers.delete(server);
+  const postgresScenarios = args["skip-postgres"] ? null : await runOnPostgres(args["postgres-url"]);
   const refreshStorm = args["skip-refresh-storm"] ? null : await runRefreshStorm({});
   const finishedAt = new Date();
 
@@ -480,6 +509,15 @@ async function main() {
       refreshStorm.peakRssMiB.toFixed(1),
     ]);
   }
+  const ratioRows = [
+    ["ratio (same run)", "SQLite", "PostgreSQL"],
+    ...RATIOS.map(([numerator, denominator]) => [
+      `${numerator} ÷ ${denominator}`,
+      String(round(rps(numerator) / rps(denominator))),
+      postgresScenarios ? String(round(postgresScenarios[numerator].median.requestsPerSecond / postgresScenarios[denominator].median.requestsPerSecond)) : "-",
+    ]),
+  ];
+  if (postgresScenarios) scenarioRows.push(...THROUGHPUT_SCENARIOS.map((name) => scenarioRow(`${name} (PostgreSQL)`, postgresScenarios[name])));
   const targetRows = [
     ["target", "value", "goal", "met"],
     ...targets.map((target) => [target.name, `${target.value}${target.unit ? ` ${target.unit}` : ""}`, target.goal, target.met ? "yes" : "NO"]),
@@ -490,8 +528,9 @@ async function main() {
   const settingsLine = `${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${MEASURED_RUNS} × ${RUN_SECONDS} s per scenario, medians; bcrypt cost 12; ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s in all`;
   const scenarioTable = table(scenarioRows);
   const targetTable = table(targetRows);
+  const ratioTable = table(ratioRows);
 
-  console.log(`\n${scenarioTable}\n\n${targetTable}\n`);
+  console.log(`\n${scenarioTable}\n\n${ratioTable}\n\n${targetTable}\n`);
   console.log(`Event-loop delay p99 (how late a 10 ms timer fires): ${loginStorm.sessionAlone.eventLoopDelayP99Ms} ms with session alone, ${loginStorm.sessionDuringStorm.eventLoopDelayP99Ms} ms during the login-storm.`);
   if (refreshStorm) {
     console.log(
@@ -513,7 +552,8 @@ async function main() {
     mainServerMaxRssMiB: mainMaxRssMiB,
     targets,
     diagnostics,
-    markdown: `${scenarioTable}\n\n${targetTable}\n\nMachine: ${machineLine}.\nSettings: ${settingsLine}.`,
+    postgresScenarios,
+    markdown: `${scenarioTable}\n\n${ratioTable}\n\n${targetTable}\n\nMachine: ${machineLine}.\nSettings: ${settingsLine}.`,
   };
   fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`bench: wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
