@@ -11,8 +11,9 @@ import { afterAll, describe, expect, test, vi } from "vitest";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { REVOCATION_CHANNEL } from "./revocation-notifications";
-import { isSessionRevoked, recordRevocation, REVOCATION_POLL_INTERVAL_MS, revocationsArePushed, stopListeningForRevocations } from "./revocations";
+import { isSessionRevoked, REVOCATION_POLL_INTERVAL_MS, revocationsArePushed, stopListeningForRevocations } from "./revocations";
 import { signIn } from "../../test/api";
+import { revokeElsewhere } from "../../test/revocations";
 
 const projectRoot = path.resolve(import.meta.dirname, "..", "..");
 const sessionOf = (accessToken: string) => decodeJwt(accessToken).sid as string;
@@ -99,11 +100,8 @@ describe("revocations pushed by PostgreSQL", () => {
     expect(await dropNotificationConnection()).toBe(1);
     await waitFor(() => !revocationsArePushed(), 5_000, 1);
     // Committed by "another instance" while this one is not listening: no notification reaches it.
+    await revokeElsewhere(missed, Date.now());
     const db = getDb();
-    await db.$transaction([
-      db.session.update({ where: { id: missed }, data: { revokedAt: new Date(), revokedReason: "sign_out" } }),
-      ...recordRevocation(missed, Date.now()),
-    ]);
 
     await waitFor(revocationsArePushed, 10_000);
     expect(await isSessionRevoked(missed)).toBe(true);

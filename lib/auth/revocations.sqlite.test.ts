@@ -1,20 +1,12 @@
 /** On SQLite revocations made elsewhere are polled: once per interval at most, never per request. */
 import { decodeJwt } from "jose";
 import { describe, expect, test } from "vitest";
-import { getDb } from "../db";
-import { isSessionRevoked, recordRevocation, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
+import { isSessionRevoked, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
 import { signIn } from "../../test/api";
+import { revokeElsewhere } from "../../test/revocations";
 
 const sessionOf = (accessToken: string) => decodeJwt(accessToken).sid as string;
 
-/** What revokeSession does on another instance: the row and the sequence entry, nothing in this process's memory. */
-async function revokeElsewhere(sessionId: string, nowMs: number) {
-  const db = getDb();
-  await db.$transaction([
-    db.session.update({ where: { id: sessionId }, data: { revokedAt: new Date(nowMs), revokedReason: "sign_out" } }),
-    ...recordRevocation(sessionId, nowMs),
-  ]);
-}
 
 describe("revocation polling", () => {
   test("the revocation set is read at most once per interval, not once per request", async () => {

@@ -3,20 +3,13 @@ import { describe, expect, test } from "vitest";
 import { getDb } from "../db";
 import { existingSingletons } from "../singleton";
 import { validateAccessToken } from "./access-tokens";
-import { CONFIRMATION_MAX_AGE_MS, isSessionRevoked, recordRevocation, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
+import { CONFIRMATION_MAX_AGE_MS, isSessionRevoked, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
 import { revokeSession } from "./sessions";
 import { getMe, signIn } from "../../test/api";
+import { revokeElsewhere } from "../../test/revocations";
 
 const sessionOf = (accessToken: string) => decodeJwt(accessToken).sid as string;
 
-/** What revokeSession does on another instance: the row and the sequence entry, nothing in this process's memory. */
-async function revokeElsewhere(sessionId: string, nowMs: number) {
-  const db = getDb();
-  await db.$transaction([
-    db.session.update({ where: { id: sessionId }, data: { revokedAt: new Date(nowMs), revokedReason: "sign_out" } }),
-    ...recordRevocation(sessionId, nowMs),
-  ]);
-}
 
 /**
  * Whether the session is refused at `nowMs`, given a moment for the revocation to arrive: on
