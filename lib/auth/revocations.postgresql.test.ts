@@ -65,7 +65,7 @@ async function dropNotificationConnection(): Promise<number> {
 
 describe("revocations pushed by PostgreSQL", () => {
   // How fast (the target: 100 ms p99 across instances) is measured by the scale test
-  // (e2e/scale) and the bench, not here: a timing bound on a loaded CI machine would only be flaky.
+  // (e2e/scale), not here: a timing bound on a loaded CI machine would only be flaky.
   test("another process's revocation is refused here without polling: repeat checks before and after it make no query", async () => {
     const { tokens } = await signIn();
     const sessionId = sessionOf(tokens.access_token);
