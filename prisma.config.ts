@@ -81,8 +81,8 @@ class MigrationSafePostgresAdapter extends PrismaPg {
 const databaseUrl = resolveDatabaseUrl(process.env.DATABASE_URL);
 const postgresql = databaseProvider(databaseUrl) === "postgresql";
 // SQLite: the authored schema and its migrations. PostgreSQL: the schema generated from it
-// (scripts/postgresql-schema.ts) and migrations of its own. `migrate deploy` on PostgreSQL holds
-// an advisory lock, so instances starting together apply each migration once.
+// (scripts/postgresql-schema.ts) and migrations of its own; instances starting together wait for
+// each other under scripts/migrate.ts's advisory lock.
 const directory = postgresql ? path.join("prisma", "postgresql") : "prisma";
 
 // The JS schema engine plus a driver adapter keeps every Prisma CLI command offline.
@@ -92,6 +92,6 @@ export default defineConfig({
   schema: path.join(directory, "schema.prisma"),
   migrations: { path: path.join(directory, "migrations") },
   async adapter() {
-    return postgresql ? new MigrationSafePostgresAdapter({ connectionString: databaseUrl, idleTimeoutMillis: 100 }) : new MigrationSafeSqliteAdapter(databaseUrl);
+    return postgresql ? new MigrationSafePostgresAdapter({ connectionString: databaseUrl }) : new MigrationSafeSqliteAdapter(databaseUrl);
   },
 });

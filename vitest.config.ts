@@ -1,11 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { isPostgresUrl } from "./lib/database-url";
 
 // Unit and integration tests (lib/**/*.test.ts, scripts/**/*.test.ts) against a real, temporary database:
 // SQLite, or with DATABASE_URL=postgresql://… databases of their own on that server (test/databases.ts).
 // Files named *.sqlite.test.ts or *.postgresql.test.ts are about one database and run on its runs only.
 // Reporters are chosen on the command line (scripts/test.sh), not here.
-const onPostgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "");
+const onPostgres = isPostgresUrl(process.env.DATABASE_URL);
 export default defineConfig({
   resolve: {
     // lib/auth, lib/api, lib/bff and lib/db.ts start with `import "server-only"`, whose default export

@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { databaseProvider, resolveDatabaseUrl, type DatabaseProvider } from "./database-url";
+import { databaseProvider, isPostgresUrl, resolveDatabaseUrl, type DatabaseProvider } from "./database-url";
 import { singleton } from "./singleton";
 
 export const DEV_SECRETS_FILE = ".dev-secrets.json";
@@ -108,7 +108,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
     .string()
-    .refine((value) => /^(file:|postgres(ql)?:\/\/)/.test(value), "must be a SQLite file: URL such as file:./prisma/dev.db or a postgresql:// URL")
+    .refine((value) => value.startsWith("file:") || isPostgresUrl(value), "must be a SQLite file: URL such as file:./prisma/dev.db or a postgresql:// URL")
     .optional(),
   /** PostgreSQL connections per instance (Prisma's queries and the rate limits share them). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
@@ -200,10 +200,11 @@ export function loadConfig(rawEnv: Env, projectRoot = process.cwd()): Config {
     throw new ConfigError(`Invalid configuration:\n${problems.join("\n")}${hint}`);
   }
   const e = parsed.data;
+  const databaseUrl = resolveDatabaseUrl(e.DATABASE_URL);
   return {
     isProduction,
-    databaseUrl: resolveDatabaseUrl(e.DATABASE_URL),
-    databaseProvider: databaseProvider(resolveDatabaseUrl(e.DATABASE_URL)),
+    databaseUrl,
+    databaseProvider: databaseProvider(databaseUrl),
     databasePoolSize: e.DATABASE_POOL_SIZE,
     appOrigin: e.APP_ORIGIN,
     sessionSecrets: e.SESSION_SECRET,

@@ -5,10 +5,15 @@ export const DEFAULT_DATABASE_URL = "file:./prisma/dev.db";
 /** SQLite (a `file:` URL, the zero-configuration default) or PostgreSQL (`postgresql://` or `postgres://`). */
 export type DatabaseProvider = "sqlite" | "postgresql";
 
+export function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(ql)?:\/\//.test(url);
+}
+
 export function databaseProvider(databaseUrl: string): DatabaseProvider {
   if (databaseUrl.startsWith("file:")) return "sqlite";
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return "postgresql";
-  throw new TypeError(`DATABASE_URL must be a SQLite file: URL or a postgresql:// URL, got "${databaseUrl.split(":")[0]}:…"`);
+  const scheme = databaseUrl.split(":")[0];
+  if (isPostgresUrl(databaseUrl)) return "postgresql";
+  throw new TypeError(`DATABASE_URL must be a SQLite file: URL or a postgresql:// URL, got "${scheme}:…"`);
 }
 
 /**

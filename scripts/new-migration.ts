@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { isPostgresUrl } from "../lib/database-url";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -21,7 +22,7 @@ const prisma = path.join("node_modules", ".bin", "prisma");
 const timestamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 // The JS schema engine connects even to diff two schema files: PostgreSQL's diff needs a server
 // (any database on it; nothing is written), DATABASE_URL's when it names one.
-const postgresqlUrl = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/postgres";
+const postgresqlUrl = isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/postgres";
 const providers = [
   { directory: "prisma", databaseUrl: "file:./prisma/dev.db" },
   { directory: path.join("prisma", "postgresql"), databaseUrl: postgresqlUrl },

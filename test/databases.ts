@@ -6,10 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-
-export function isPostgresUrl(url: string | undefined): url is string {
-  return !!url && /^postgres(ql)?:\/\//.test(url);
-}
+import { isPostgresUrl, maskDatabaseUrl } from "../lib/database-url";
 
 /** The PostgreSQL server to test on, or null for SQLite: what DATABASE_URL says. */
 export function postgresTestServer(): string | null {
@@ -33,7 +30,7 @@ async function onServer<T>(serverUrl: string, action: (client: pg.Client) => Pro
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`The tests cannot reach PostgreSQL at DATABASE_URL (${serverUrl.replace(/:[^:@/]*@/, ":****@")}): ${(error as Error).message}`, { cause: error });
+    throw new Error(`The tests cannot reach PostgreSQL at DATABASE_URL (${maskDatabaseUrl(serverUrl)}): ${(error as Error).message}`, { cause: error });
   }
   try {
     return await action(client);

@@ -1,8 +1,8 @@
 /**
  * Brute-force and abuse limits, counted in the database so every instance shares them:
  * rate-limiter-flexible's Prisma store on SQLite, its Postgres store (an atomic
- * `INSERT … ON CONFLICT DO UPDATE`, on this instance's pool) on PostgreSQL. Keys are the client IP and the normalised email, whether or not
- * the account exists, so a limit never reveals one.
+ * `INSERT … ON CONFLICT DO UPDATE`, on this instance's pool) on PostgreSQL. Keys are the client IP
+ * and the normalised email, whether or not the account exists, so a limit never reveals one.
  * - Failed sign-ins: per IP, per account+IP, and per account across all IPs. The account-wide
  *   limit does not apply from a network the owner has signed in from before, so a flood from
  *   elsewhere cannot lock the owner out; every window recovers by itself.
