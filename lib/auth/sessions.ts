@@ -11,7 +11,7 @@ import { recordAuditEvent, type RequestContext } from "./audit";
 import { recordRevocation, rememberRevokedSession } from "./revocations";
 import type { SessionDto } from "../shared/schemas";
 
-export type RevocationReason = "sign_out" | "revoked_by_user" | "refresh_reuse" | "password_changed" | "account_disabled";
+export type RevocationReason = "sign_out" | "revoked_by_user" | "refresh_reuse" | "password_changed" | "account_disabled" | "account_deleted";
 
 function newSessionData(input: { userId: string; clientId: string; context: RequestContext; nowMs: number }) {
   const config = getConfig();
