@@ -103,7 +103,12 @@ export const personalAccessTokenSchema = z
   })
   .openapi("PersonalAccessToken");
 
-/** A security event. `type` is one of AuditEventType, published as a string so new kinds can be added. */
+/**
+ * A security event. `type` is one of AuditEventType, published as a string so new kinds can be
+ * added. `detail` depends on it: a token's name (pat_*), or for sign_out and session_revoked a
+ * JSON object `{ reason, device, ip }` naming the device that was signed out (`ip` and
+ * `userAgent` of the event itself are the actor's).
+ */
 export const auditEventSchema = z
   .object({ id: z.string(), type: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), detail: z.string().nullable(), createdAt: z.string() })
   .openapi("ActivityEvent");
