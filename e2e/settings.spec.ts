@@ -396,6 +396,7 @@ test.describe("navigation", () => {
       ["Tokens", "Personal access tokens"],
       ["Password", "Change your password"],
       ["Activity", "Account activity"],
+      ["Profile", "Profile"],
       ["Sessions", "Signed-in devices"],
     ] as const) {
       await settings.getByRole("link", { name: label }).click();
@@ -447,6 +448,7 @@ test.describe("screenshots", () => {
         await context.addCookies((await setup.context().cookies()).filter((cookie) => cookie.name.startsWith("__Host-")));
         const page = await context.newPage();
         for (const [name, heading, ready] of [
+          ["profile", "Profile", "Delete your account"],
           ["sessions", "Signed-in devices", "Sign out all other devices"],
           ["tokens", "Personal access tokens", "Nightly backup"],
           ["password", "Change your password", "Change password"],
