@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, registerAccount, requestToken, SIGNED_OUT, signInContext, test, type Account } from "./fixtures";
+import { bffHeaders, cleanContext, cookieHeader, signInBff } from "./security/support/attacker";
 import { GENERIC_LOGIN_ERROR, loginError, submitLoginForm } from "./support/app-pages";
 
 test.use({ storageState: SIGNED_OUT });
@@ -234,6 +235,36 @@ test.describe("profile", () => {
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await expect(page).toHaveURL(/\/login\?notice=account-deleted$/);
     await context.close();
+  });
+});
+
+test.describe("account deletion through the BFF, as an attacker would try it", () => {
+  test("without the anti-forgery header or from another origin it is refused, and the account stays", async ({ request, baseURL }) => {
+    const origin = baseURL!;
+    const account = await registerAccount(request);
+    const cookie = await signInBff(origin, account);
+    const client = await cleanContext(origin);
+    const forgeries: Record<string, string>[] = [
+      cookieHeader(cookie),
+      { ...cookieHeader(cookie), Origin: origin },
+      { ...cookieHeader(cookie), "X-CSRF": "1", Origin: "https://evil.example" },
+      { ...cookieHeader(cookie), "X-CSRF": "1", "Sec-Fetch-Site": "cross-site" },
+    ];
+    for (const headers of forgeries) {
+      const refused = await client.delete("/bff/api/me", { headers });
+      expect(refused.status(), JSON.stringify(headers)).toBe(403);
+      const renamed = await client.patch("/bff/api/me", { headers, data: { name: "Pwned" } });
+      expect(renamed.status(), JSON.stringify(headers)).toBe(403);
+    }
+    const me = await client.get("/bff/api/me", { headers: cookieHeader(cookie) });
+    expect(me.status()).toBe(200);
+    expect((await me.json()).user.name).toBe(account.name);
+
+    // The app's own request deletes it; the same cookie is then worth nothing.
+    expect((await client.delete("/bff/api/me", { headers: bffHeaders(origin, cookie) })).status()).toBe(204);
+    expect((await client.get("/bff/api/me", { headers: cookieHeader(cookie) })).status()).toBe(401);
+    expect((await client.delete("/bff/api/me", { headers: bffHeaders(origin, cookie) })).status()).toBe(401);
+    await client.dispose();
   });
 });
 

@@ -191,3 +191,14 @@ describe("POST /me/password", () => {
     expect(json.errors[0].path).toBe("currentPassword");
   });
 });
+
+describe("the OpenAPI document", () => {
+  test("documents PATCH and DELETE /me with bearer security", async () => {
+    const doc = await (await api("/api/v1/openapi.json")).json();
+    const me = doc.paths["/api/v1/me"];
+    expect(me.patch.security).toEqual([{ bearerAuth: [] }]);
+    expect(me.delete.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(me.delete.responses)).toEqual(expect.arrayContaining(["204", "401", "403"]));
+    expect(me.patch.requestBody.content["application/json"].schema).toBeTruthy();
+  });
+});

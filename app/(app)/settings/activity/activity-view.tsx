@@ -165,6 +165,7 @@ function FailedSignInsItem({ events }: { events: AuditEventDto[] }) {
   const newest = events[0]!;
   const oldest = events[events.length - 1]!;
   const addresses = [...new Set(events.map((event) => event.ip ?? "unknown"))];
+  const [from, to] = [formatDateTime(oldest.createdAt), formatDateTime(newest.createdAt)];
   return (
     <li className="activity-item activity-warning" data-type="sign_in_failed" data-count={events.length}>
       <div className="activity-head">
@@ -174,9 +175,7 @@ function FailedSignInsItem({ events }: { events: AuditEventDto[] }) {
         </time>
       </div>
       <p className="activity-meta">
-        <span>
-          {formatDateTime(oldest.createdAt)} – {formatDateTime(newest.createdAt)}
-        </span>
+        <span>{from === to ? to : `${from} – ${to}`}</span>
         <span>
           {addresses.length === 1 ? "IP" : "IPs"} {addresses.slice(0, 3).join(", ")}
           {addresses.length > 3 ? ` and ${addresses.length - 3} more` : ""}

@@ -124,11 +124,17 @@ function SessionItem({ session, onSignedOut }: { session: SessionDto; onSignedOu
   const [confirming, setConfirming] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const startRef = useRef<HTMLButtonElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
   const title = `${session.browser} · ${session.device}`;
 
   useEffect(() => {
     if (confirming) confirmRef.current?.focus();
   }, [confirming]);
+
+  useEffect(() => {
+    // The confirmation is gone: focus the reason it did not work.
+    if (revoke.isError) errorRef.current?.focus();
+  }, [revoke.isError]);
 
   function cancel() {
     setConfirming(false);
@@ -166,7 +172,11 @@ function SessionItem({ session, onSignedOut }: { session: SessionDto; onSignedOu
           </dd>
         </div>
       </dl>
-      {revoke.isError ? <p className="field-error" role="alert">{errorText(revoke.error, "This device was already signed out.")}</p> : null}
+      {revoke.isError ? (
+        <p ref={errorRef} tabIndex={-1} className="field-error" role="alert">
+          {errorText(revoke.error, "This device was already signed out.")}
+        </p>
+      ) : null}
       {session.current ? null : confirming ? (
         <div className="confirm-row" role="group" aria-label={`Sign out ${title}?`}>
           <p className="small">That device will have to sign in again.</p>
