@@ -105,6 +105,10 @@ async function useTheApp(page: Page, baseURL: string, account: { email: string; 
   await expect(noteTitles(page)).toHaveText(["Invariant one, edited"]);
 
   // A client-side navigation (RSC payload), a full page load, a public page, and /login while signed in.
+  // (The logo is no link on the page it would link to; the main navigation goes there and back.)
+  const mainNav = page.getByRole("navigation", { name: "Main" });
+  await mainNav.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Signed-in devices" })).toBeVisible();
   await page.getByRole("link", { name: "Keyhole" }).click();
   await expect(noteTitles(page)).toHaveText(["Invariant one, edited"]);
   await page.goto("/docs/api");
@@ -236,6 +240,7 @@ test("pages send a fresh-nonce, strict-dynamic CSP, and using the app reports no
   expect((await addNote(page, "Under policy", "text")).status()).toBe(201);
   await page.getByRole("button", { name: "Delete Under policy" }).click();
   await expect(page.getByText("No notes yet.")).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
   await page.getByRole("link", { name: "Keyhole" }).click();
   await page.waitForLoadState("networkidle");
   expect(violations).toEqual([]);

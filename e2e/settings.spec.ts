@@ -114,9 +114,22 @@ test.describe("sessions", () => {
     await expect(other).toContainText("Signed in");
     await expect(other).toContainText("Last active");
 
+    // A confirmation first, as for revoking a token; cancelling changes nothing and returns focus.
     await other.getByRole("button", { name: /^Sign out Firefox 128/ }).click();
+    const confirm = other.getByRole("group", { name: /^Sign out Firefox 128.*\?$/ });
+    await expect(confirm.getByRole("button", { name: "Yes, sign out" })).toBeFocused();
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(other.getByRole("button", { name: /^Sign out Firefox 128/ })).toBeFocused();
+    await expect(sessionsList(laptop)).toHaveCount(2);
+
+    await other.getByRole("button", { name: /^Sign out Firefox 128/ }).click();
+    await other.getByRole("button", { name: "Yes, sign out" }).click();
     await expect(sessionsList(laptop)).toHaveCount(1);
     await expect(laptop.getByText("You are not signed in anywhere else.")).toBeVisible();
+    // The entry and its button are gone: focus and the live region tell what happened.
+    const signedOut = laptop.getByRole("status").filter({ hasText: /^Signed out Firefox 128 · Mobile · Android 14\.$/ });
+    await expect(signedOut).toBeVisible();
+    await expect(signedOut).toBeFocused();
 
     await expectSignedOutAfter(phone, () => phone.reload());
     // The device that did it is still signed in.
@@ -134,6 +147,14 @@ test.describe("sessions", () => {
     await laptop.goto("/settings/sessions");
     await expect(sessionsList(laptop)).toHaveCount(3);
     await laptop.getByRole("button", { name: "Sign out all other devices (2)" }).click();
+    const confirm = laptop.getByRole("group", { name: "Sign out all other devices?" });
+    await expect(confirm).toContainText("All 2 other devices will be signed out");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(laptop.getByRole("button", { name: "Sign out all other devices (2)" })).toBeFocused();
+    await expect(sessionsList(laptop)).toHaveCount(3);
+    await laptop.getByRole("button", { name: "Sign out all other devices (2)" }).click();
+    await expect(confirm.getByRole("button", { name: "Yes, sign them out" })).toBeFocused();
+    await confirm.getByRole("button", { name: "Yes, sign them out" }).click();
     const status = laptop.getByRole("status").filter({ hasText: "Signed out 2 other devices." });
     await expect(status).toBeVisible();
     await expect(status).toBeFocused();
@@ -233,6 +254,10 @@ test.describe("personal access tokens", () => {
 
     await nameInput.fill(name);
     await page.getByRole("checkbox", { name: "notes:read" }).check();
+    // The scope error is answered as soon as a scope is ticked; the name's stays until the next submit.
+    await expect(page.getByText("Choose at least one scope.")).toHaveCount(0);
+    await expect(page.getByRole("group", { name: "Scopes" })).not.toHaveAccessibleDescription(/Choose at least one scope/);
+    await expect(page.getByRole("checkbox", { name: "notes:read" })).not.toHaveAttribute("aria-invalid", "true");
     await page.getByRole("checkbox", { name: "profile:read" }).check();
     await page.getByLabel("Expires", { exact: true }).selectOption({ label: "No expiry" });
     await expect(page.getByText("This token will never expire.")).toBeVisible();
@@ -371,6 +396,7 @@ test.describe("navigation", () => {
       ["Tokens", "Personal access tokens"],
       ["Password", "Change your password"],
       ["Activity", "Account activity"],
+      ["Profile", "Profile"],
       ["Sessions", "Signed-in devices"],
     ] as const) {
       await settings.getByRole("link", { name: label }).click();
@@ -422,6 +448,7 @@ test.describe("screenshots", () => {
         await context.addCookies((await setup.context().cookies()).filter((cookie) => cookie.name.startsWith("__Host-")));
         const page = await context.newPage();
         for (const [name, heading, ready] of [
+          ["profile", "Profile", "Delete your account"],
           ["sessions", "Signed-in devices", "Sign out all other devices"],
           ["tokens", "Personal access tokens", "Nightly backup"],
           ["password", "Change your password", "Change password"],

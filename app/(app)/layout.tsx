@@ -5,6 +5,7 @@ import { Providers } from "./providers";
 import { ReauthDialog } from "./reauth-dialog";
 import { NavLink } from "./settings/nav-link";
 import { SignOutButton } from "./sign-out-button";
+import { UserName } from "./user-name";
 
 // Every page below checks the session itself (requireSession); the layout only shows who is in.
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
@@ -21,7 +22,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         ) : null}
         {session ? (
           <nav className="site-nav" aria-label="Account">
-            <span className="user-name" title={session.user.email}>{session.user.name}</span>
+            <UserName sessionName={session.user.name} email={session.user.email} />
             <SignOutButton />
           </nav>
         ) : null}

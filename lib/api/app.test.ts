@@ -77,7 +77,7 @@ describe("a wrong method on an existing path", () => {
   test.each<[string, string, string[]]>([
     ["PUT", "/notes", ["GET", "HEAD", "POST"]],
     ["GET", "/auth/token", ["POST"]],
-    ["DELETE", "/me", ["GET", "HEAD"]],
+    ["PUT", "/me", ["DELETE", "GET", "HEAD", "PATCH"]],
     ["POST", "/notes/some-id", ["DELETE", "GET", "HEAD", "PATCH"]],
     ["PUT", "/tokens/some-id", ["DELETE"]],
     ["DELETE", "/openapi.json", ["GET", "HEAD"]],

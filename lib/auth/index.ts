@@ -8,7 +8,7 @@ export { REFRESH_TOKEN_PREFIX } from "./refresh-tokens";
 export { isSessionRevoked, refreshRevocations } from "./revocations";
 export { hasScope, SESSION_SCOPE, type Scope } from "../shared/scopes";
 export { listUserSessions, revokeOtherSessions, revokeSession, revokeUserSession } from "./sessions";
-export { changePassword, reauthenticateSession, createUser, disableUser, findUserById, normalizeEmail, registerUser, toPublicUser, type PublicUser } from "./users";
+export { changePassword, reauthenticateSession, createUser, deleteUser, disableUser, updateUserName, findUserById, normalizeEmail, registerUser, toPublicUser, type PublicUser } from "./users";
 export { getAuthorizationServerMetadata, getProtectedResourceMetadata, getProtectedResourceMetadataUrl } from "./metadata";
 export {
   createPersonalAccessToken,

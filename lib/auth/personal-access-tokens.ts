@@ -94,20 +94,26 @@ export async function findPersonalAccessToken(token: string): Promise<{ id: stri
 }
 
 export async function revokePersonalAccessToken(userId: string, id: string, context: RequestContext): Promise<boolean> {
-  return (await revokeTokensOf(userId, { id, detail: id }, context)) > 0;
+  return (await revokeTokensOf(userId, id, context)) > 0;
 }
 
 /** Revokes every active token of the user (offered with a password change); returns how many. */
 export function revokeAllPersonalAccessTokens(userId: string, context: RequestContext): Promise<number> {
-  return revokeTokensOf(userId, { detail: "all" }, context);
+  return revokeTokensOf(userId, undefined, context);
 }
 
-/** Revokes the user's active tokens (one when `id` is given), audited with `detail`; returns how many. */
-async function revokeTokensOf(userId: string, { id, detail }: { id?: string; detail: string }, context: RequestContext): Promise<number> {
-  const { count } = await getDb().personalAccessToken.updateMany({ where: { userId, revokedAt: null, ...(id === undefined ? {} : { id }) }, data: { revokedAt: new Date() } });
+/**
+ * Revokes the user's active tokens (one when `id` is given); returns how many. Each is audited
+ * with its name, which the activity log shows: a token's id means nothing to its owner.
+ */
+async function revokeTokensOf(userId: string, id: string | undefined, context: RequestContext): Promise<number> {
+  const db = getDb();
+  const active = await db.personalAccessToken.findMany({ where: { userId, revokedAt: null, ...(id === undefined ? {} : { id }) }, select: { id: true, name: true } });
+  if (active.length === 0) return 0;
+  const { count } = await db.personalAccessToken.updateMany({ where: { id: { in: active.map((token) => token.id) }, revokedAt: null }, data: { revokedAt: new Date() } });
   if (count > 0) {
     getValidationCache().clear(); // this instance forgets at once; others within VALIDATION_CACHE_MS
-    await recordAuditEvent({ type: "pat_revoked", userId, context, detail });
+    for (const token of active) await recordAuditEvent({ type: "pat_revoked", userId, context, detail: token.name });
   }
   return count;
 }

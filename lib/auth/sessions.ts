@@ -11,7 +11,7 @@ import { recordAuditEvent, type RequestContext } from "./audit";
 import { recordRevocation, rememberRevokedSession } from "./revocations";
 import type { SessionDto } from "../shared/schemas";
 
-export type RevocationReason = "sign_out" | "revoked_by_user" | "refresh_reuse" | "password_changed" | "account_disabled";
+export type RevocationReason = "sign_out" | "revoked_by_user" | "refresh_reuse" | "password_changed" | "account_disabled" | "account_deleted";
 
 function newSessionData(input: { userId: string; clientId: string; context: RequestContext; nowMs: number }) {
   const config = getConfig();
@@ -69,17 +69,24 @@ export async function revokeSession(
   ]);
   rememberRevokedSession(sessionId);
   if (count > 0) {
-    const session = await db.session.findUnique({ where: { id: sessionId }, select: { userId: true } });
+    const session = await db.session.findUnique({ where: { id: sessionId }, select: { userId: true, userAgent: true, ip: true } });
     await recordAuditEvent({
       type: reason === "sign_out" ? "sign_out" : "session_revoked",
       userId: session?.userId,
       sessionId,
+      // The event's own IP and browser are the actor's; the device signed out is named here.
       context: options.context,
-      detail: reason,
+      detail: session ? describeRevocation(reason, session) : reason,
       nowMs,
     });
   }
   return count > 0;
+}
+
+/** The detail of a revocation event: why, and which device it ended (as the devices list names it). */
+function describeRevocation(reason: RevocationReason, session: { userAgent: string | null; ip: string | null }): string {
+  const { browser, device } = describeUserAgent(session.userAgent);
+  return JSON.stringify({ reason, device: `${browser} · ${device}`, ip: session.ip });
 }
 
 function describeUserAgent(userAgent: string | null): { browser: string; device: string } {

@@ -80,6 +80,10 @@ export async function changePassword(input: {
   if (!matches) {
     throw new AppError("invalid_request", { errors: [{ path: "currentPassword", message: "This is not your current password." }] });
   }
+  // Only after the current password matched: nobody else learns anything from this answer.
+  if (input.newPassword === input.currentPassword) {
+    throw new AppError("invalid_request", { errors: [{ path: "newPassword", message: "Choose a password different from your current one." }] });
+  }
   const problem = await findPasswordProblem(input.newPassword, [user.email, user.email.split("@")[0]!, user.name]);
   if (problem) throw new AppError("weak_password", { errors: [{ path: "newPassword", message: problem }] });
   const passwordHash = await hashPassword(input.newPassword);
@@ -88,6 +92,30 @@ export async function changePassword(input: {
   if (input.revokePersonalAccessTokens) await revokeAllPersonalAccessTokens(user.id, input.context);
   if (input.currentSessionId) await markPasswordProven(user.id, input.currentSessionId, Date.now());
   await recordAuditEvent({ type: "password_changed", userId: user.id, sessionId: input.currentSessionId, context: input.context });
+}
+
+/** Changes the display name (already trimmed and validated by the schema); null when the account is gone. */
+export async function updateUserName(userId: string, name: string): Promise<User | null> {
+  const { count } = await getDb().user.updateMany({ where: { id: userId, disabledAt: null }, data: { name } });
+  return count > 0 ? findUserById(userId) : null;
+}
+
+/**
+ * Deletes an account and everything that belongs to it (docs/decisions/022-account-deletion.md).
+ * Disabling it first (a new credentials version) stops a sign-in racing the deletion; revoking
+ * every session before the rows go writes the revocation sequence, so other instances drop their
+ * cached sessions at once. The foreign keys then cascade: sessions and refresh tokens, personal
+ * access tokens, notes and the account's own activity log. One event without a user is kept.
+ * False when there was no such account (already deleted).
+ */
+export async function deleteUser(userId: string, context: RequestContext): Promise<boolean> {
+  const db = getDb();
+  const { count } = await db.user.updateMany({ where: { id: userId, disabledAt: null }, data: { disabledAt: new Date(), credentialsVersion: { increment: 1 } } });
+  if (count === 0) return false;
+  await revokeOtherSessions(userId, null, "account_deleted", context);
+  await db.user.delete({ where: { id: userId } });
+  await recordAuditEvent({ type: "account_deleted", userId: null, context });
+  return true;
 }
 
 /** Restarts the session's re-authentication window; false when the session is no longer active. */

@@ -18,7 +18,7 @@ import { sessionHeaders, type Upstream } from "./upstream";
 const SEGMENT = "[A-Za-z0-9_-]{1,64}";
 
 export const FORWARDED_ROUTES: { pattern: RegExp; methods: string[] }[] = [
-  { pattern: /^\/me$/, methods: ["GET"] },
+  { pattern: /^\/me$/, methods: ["GET", "PATCH", "DELETE"] },
   { pattern: /^\/me\/password$/, methods: ["POST"] },
   { pattern: /^\/sessions$/, methods: ["GET", "DELETE"] },
   { pattern: new RegExp(`^/sessions/${SEGMENT}$`), methods: ["DELETE"] },

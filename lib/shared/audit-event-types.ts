@@ -12,4 +12,5 @@ export type AuditEventType =
   | "rate_limit_hit"
   | "pat_created"
   | "pat_revoked"
-  | "pat_first_used";
+  | "pat_first_used"
+  | "account_deleted";

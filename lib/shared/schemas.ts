@@ -24,10 +24,13 @@ export const emailSchema = text({ max: EMAIL_MAX_LENGTH })
 
 export const passwordSchema = text({ min: 1, max: PASSWORD_MAX_INPUT_LENGTH }).openapi({ example: "a long passphrase of your own" });
 
+/** A display name: trimmed, never blank. */
+export const displayNameSchema = text({ min: 1, max: NAME_MAX_LENGTH }).pipe(z.string().trim().min(1, "must not be blank"));
+
 export const registrationSchema = z
   .strictObject({
     email: emailSchema,
-    name: text({ min: 1, max: NAME_MAX_LENGTH }).pipe(z.string().trim().min(1, "must not be blank")),
+    name: displayNameSchema,
     password: passwordSchema,
   })
   .openapi("Registration");
@@ -40,6 +43,8 @@ export const passwordChangeSchema = z
     revokePersonalAccessTokens: z.boolean().default(false),
   })
   .openapi("PasswordChange");
+
+export const profileUpdateSchema = z.strictObject({ name: displayNameSchema.openapi({ example: "Ada Lovelace" }) }).openapi("ProfileUpdate");
 
 export const reauthenticationSchema = z.strictObject({ password: passwordSchema }).openapi("Reauthentication");
 
@@ -98,7 +103,12 @@ export const personalAccessTokenSchema = z
   })
   .openapi("PersonalAccessToken");
 
-/** A security event. `type` is one of AuditEventType, published as a string so new kinds can be added. */
+/**
+ * A security event. `type` is one of AuditEventType, published as a string so new kinds can be
+ * added. `detail` depends on it: a token's name (pat_*), or for sign_out and session_revoked a
+ * JSON object `{ reason, device, ip }` naming the device that was signed out (`ip` and
+ * `userAgent` of the event itself are the actor's).
+ */
 export const auditEventSchema = z
   .object({ id: z.string(), type: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable(), detail: z.string().nullable(), createdAt: z.string() })
   .openapi("ActivityEvent");

@@ -1,6 +1,7 @@
 import { NavLink } from "./nav-link";
 
 const SECTIONS = [
+  { href: "/settings/profile", label: "Profile" },
   { href: "/settings/sessions", label: "Sessions" },
   { href: "/settings/tokens", label: "Tokens" },
   { href: "/settings/password", label: "Password" },

@@ -10,6 +10,7 @@ export const metadata: Metadata = { title: "Sign in" };
 const NOTICES: Record<string, string> = {
   "signed-out": "You have signed out.",
   expired: "Your session has ended. Please sign in again.",
+  "account-deleted": "Your account was deleted.",
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -1,11 +1,12 @@
 import "server-only";
 import { createRoute, z } from "@hono/zod-openapi";
-import { changePassword, findUserById, reauthenticateSession, registerUser, toPublicUser } from "../../auth";
+import { changePassword, deleteUser, findUserById, reauthenticateSession, registerUser, toPublicUser, updateUserName } from "../../auth";
 import { getRequestContext } from "../../shared/request-context";
 import { getCallerContext } from "../caller";
 import { AppError } from "../../shared/errors";
-import { passwordChangeSchema, publicUserSchema, reauthenticationSchema, registrationSchema } from "../../shared/schemas";
+import { passwordChangeSchema, profileUpdateSchema, publicUserSchema, reauthenticationSchema, registrationSchema } from "../../shared/schemas";
 import { requireScope } from "../middleware/bearer-auth";
+import { requireRecentAuthentication } from "../middleware/recent-authentication";
 import { bearerSecurity, createRouter, problemResponses } from "../router";
 
 const userEnvelope = z.object({ user: publicUserSchema });
@@ -28,6 +29,30 @@ const me = createRoute({
   security: bearerSecurity,
   middleware: [requireScope("profile:read")] as const,
   responses: { 200: { description: "Profile", content: { "application/json": { schema: userEnvelope } } }, ...problemResponses(401, 403) },
+});
+
+const updateProfile = createRoute({
+  method: "patch",
+  path: "/",
+  tags: ["Users"],
+  summary: "Change your display name",
+  description: "The name is trimmed; 1 to 100 characters. Needs a session (sessions:manage), not a personal access token.",
+  security: bearerSecurity,
+  middleware: [requireScope("sessions:manage")] as const,
+  request: { body: { required: true, content: { "application/json": { schema: profileUpdateSchema } } } },
+  responses: { 200: { description: "Changed", content: { "application/json": { schema: userEnvelope } } }, ...problemResponses(400, 401, 403, 413, 415) },
+});
+
+const deleteAccount = createRoute({
+  method: "delete",
+  path: "/",
+  tags: ["Users"],
+  summary: "Delete your account",
+  description:
+    "Deletes the account with its notes, sessions (signed out everywhere at once) and personal access tokens. Needs a session with a recent password (403 reauthentication_required).",
+  security: bearerSecurity,
+  middleware: [requireScope("sessions:manage")] as const,
+  responses: { 204: { description: "Deleted" }, ...problemResponses(401, 403) },
 });
 
 const password = createRoute({
@@ -67,6 +92,17 @@ export const meRoutes = createRouter()
     const user = await findUserById(c.get("principal").userId);
     if (!user) throw new AppError("unauthenticated");
     return c.json({ user: toPublicUser(user) }, 200);
+  })
+  .openapi(updateProfile, async (c) => {
+    const user = await updateUserName(c.get("principal").userId, c.req.valid("json").name);
+    if (!user) throw new AppError("unauthenticated");
+    return c.json({ user: toPublicUser(user) }, 200);
+  })
+  .openapi(deleteAccount, async (c) => {
+    const principal = c.get("principal");
+    requireRecentAuthentication(principal);
+    if (!(await deleteUser(principal.userId, getRequestContext(c.req.raw.headers)))) throw new AppError("unauthenticated");
+    return c.body(null, 204);
   })
   .openapi(password, async (c) => {
     const { userId, sessionId } = c.get("principal");

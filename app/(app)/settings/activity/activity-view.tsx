@@ -20,6 +20,7 @@ const LABELS: Record<AuditEventType, string> = {
   pat_created: "Access token created",
   pat_revoked: "Access token revoked",
   pat_first_used: "Access token used for the first time",
+  account_deleted: "Account deleted",
 };
 
 /** Events a user should look at twice. */
@@ -32,19 +33,67 @@ const REVOCATION_REASONS: Record<string, string> = {
   account_disabled: "because the account was disabled",
 };
 
+/** A run of this many failed sign-ins in a row (or more) is shown as one line. */
+const FAILED_SIGN_IN_GROUP_MIN = 2;
+
+type ActivityEntry = { kind: "event"; event: AuditEventDto } | { kind: "failed-sign-ins"; events: AuditEventDto[] };
+
+/** Consecutive failed sign-ins become one entry; everything else stays as it is. */
+function groupEvents(events: AuditEventDto[]): ActivityEntry[] {
+  const entries: ActivityEntry[] = [];
+  let run: AuditEventDto[] = [];
+  const flush = () => {
+    if (run.length >= FAILED_SIGN_IN_GROUP_MIN) entries.push({ kind: "failed-sign-ins", events: run });
+    else entries.push(...run.map((event): ActivityEntry => ({ kind: "event", event })));
+    run = [];
+  };
+  for (const event of events) {
+    if (event.type === "sign_in_failed") {
+      run.push(event);
+      continue;
+    }
+    flush();
+    entries.push({ kind: "event", event });
+  }
+  flush();
+  return entries;
+}
+
 function label(type: string): string {
   return (LABELS as Record<string, string>)[type] ?? type.replaceAll("_", " ");
 }
 
-/** The detail worth showing: a token's name, why a session ended. Token ids are not shown. */
+/** A revocation's detail: JSON naming the device signed out, or (older events) only the reason. */
+function parseRevocation(detail: string): { reason: string; device: string | null } {
+  try {
+    const parsed: unknown = JSON.parse(detail);
+    if (parsed && typeof parsed === "object" && "reason" in parsed) {
+      const { reason, device } = parsed as { reason: unknown; device?: unknown };
+      return { reason: String(reason), device: typeof device === "string" ? device : null };
+    }
+  } catch {
+    // an event recorded before devices were named: the detail is the reason
+  }
+  return { reason: detail, device: null };
+}
+
+const LEGACY_TOKEN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The detail worth showing: a token's name, which device was signed out and why. Token ids are not shown. */
 function detailText(event: AuditEventDto): string | null {
   if (!event.detail) return null;
   switch (event.type) {
     case "pat_created":
     case "pat_first_used":
       return `“${event.detail}”`;
-    case "session_revoked":
-      return REVOCATION_REASONS[event.detail] ?? null;
+    case "pat_revoked":
+      return LEGACY_TOKEN_ID.test(event.detail) ? null : `“${event.detail}”`;
+    case "session_revoked": {
+      const { reason, device } = parseRevocation(event.detail);
+      return [device, REVOCATION_REASONS[reason]].filter(Boolean).join(", ") || null;
+    }
+    case "sign_out":
+      return parseRevocation(event.detail).device;
     case "rate_limit_hit":
       return event.detail === "sign_in" ? "sign-in" : event.detail.replaceAll("_", " ");
     default:
@@ -65,9 +114,13 @@ export function ActivityView() {
 
       {items.length > 0 ? (
         <ol className="activity-list" aria-label="Activity, newest first">
-          {items.map((event) => (
-            <ActivityItem key={event.id} event={event} />
-          ))}
+          {groupEvents(items).map((entry) =>
+            entry.kind === "event" ? (
+              <ActivityItem key={entry.event.id} event={entry.event} />
+            ) : (
+              <FailedSignInsItem key={entry.events[0]!.id} events={entry.events} />
+            ),
+          )}
         </ol>
       ) : null}
       {activity.isFetchNextPageError ? (
@@ -103,6 +156,30 @@ function ActivityItem({ event }: { event: AuditEventDto }) {
         <span>{formatDateTime(event.createdAt)}</span>
         <span>IP {event.ip ?? "unknown"}</span>
         {browser ? <span>{browser}</span> : null}
+      </p>
+    </li>
+  );
+}
+
+function FailedSignInsItem({ events }: { events: AuditEventDto[] }) {
+  const newest = events[0]!;
+  const oldest = events[events.length - 1]!;
+  const addresses = [...new Set(events.map((event) => event.ip ?? "unknown"))];
+  const [from, to] = [formatDateTime(oldest.createdAt), formatDateTime(newest.createdAt)];
+  return (
+    <li className="activity-item activity-warning" data-type="sign_in_failed" data-count={events.length}>
+      <div className="activity-head">
+        <span className="activity-label">{events.length} failed sign-in attempts</span>
+        <time className="activity-time" dateTime={newest.createdAt} title={formatDateTime(newest.createdAt)}>
+          {formatRelative(newest.createdAt)}
+        </time>
+      </div>
+      <p className="activity-meta">
+        <span>{from === to ? to : `${from} – ${to}`}</span>
+        <span>
+          {addresses.length === 1 ? "IP" : "IPs"} {addresses.slice(0, 3).join(", ")}
+          {addresses.length > 3 ? ` and ${addresses.length - 3} more` : ""}
+        </span>
       </p>
     </li>
   );

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useRevokeOtherSessions, useRevokeSession, useSessions } from "@/lib/client/hooks/use-sessions";
 import type { SessionDto } from "@/lib/shared/schemas";
 import { errorText } from "../../errors";
@@ -13,8 +13,13 @@ function plural(count: number, word: string): string {
 export function SessionsView() {
   const sessions = useSessions();
   const revokeOthers = useRevokeOtherSessions();
+  const [confirmingOthers, setConfirmingOthers] = useState(false);
+  /** What the last sign-out did, announced in the live region below the list and focused. */
+  const [signedOut, setSignedOut] = useState<{ message: string } | null>(null);
   const statusRef = useRef<HTMLParagraphElement>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
+  const confirmOthersRef = useRef<HTMLButtonElement>(null);
+  const startOthersRef = useRef<HTMLButtonElement>(null);
   const items = sessions.data ?? [];
   const others = items.filter((session) => !session.current).length;
 
@@ -23,6 +28,27 @@ export function SessionsView() {
     if (revokeOthers.isSuccess) statusRef.current?.focus();
     if (revokeOthers.isError) errorRef.current?.focus();
   }, [revokeOthers.isSuccess, revokeOthers.isError]);
+
+  useEffect(() => {
+    // The device's entry is gone with its button: focus the sentence that says so.
+    if (signedOut) statusRef.current?.focus();
+  }, [signedOut]);
+
+  useEffect(() => {
+    if (confirmingOthers) confirmOthersRef.current?.focus();
+  }, [confirmingOthers]);
+
+  function cancelOthers() {
+    setConfirmingOthers(false);
+    requestAnimationFrame(() => startOthersRef.current?.focus());
+  }
+
+  function signOutOthers() {
+    setSignedOut(null);
+    revokeOthers.mutate(undefined, { onSettled: () => setConfirmingOthers(false) });
+  }
+
+  const statusText = revokeOthers.isSuccess ? `Signed out ${plural(revokeOthers.data.revoked, "other device")}.` : (signedOut?.message ?? null);
 
   return (
     <>
@@ -38,7 +64,14 @@ export function SessionsView() {
           <h2 className="visually-hidden">Devices</h2>
           <ul className="settings-list" aria-label="Signed-in devices">
             {items.map((session) => (
-              <SessionItem key={session.id} session={session} />
+              <SessionItem
+                key={session.id}
+                session={session}
+                onSignedOut={(title) => {
+                  revokeOthers.reset();
+                  setSignedOut({ message: `Signed out ${title}.` });
+                }}
+              />
             ))}
           </ul>
 
@@ -46,14 +79,29 @@ export function SessionsView() {
             <h2 id="others-heading">Other devices</h2>
             {others === 0 ? (
               <p className="muted small">You are not signed in anywhere else.</p>
+            ) : confirmingOthers ? (
+              <div className="confirm-row" role="group" aria-label="Sign out all other devices?">
+                <p className="small">
+                  {others === 1 ? "The other device" : `All ${plural(others, "other device")}`} will be signed out at once and must sign in
+                  again. This device stays signed in.
+                </p>
+                <div className="button-row">
+                  <button ref={confirmOthersRef} type="button" className="button button-danger" onClick={signOutOthers} disabled={revokeOthers.isPending}>
+                    {revokeOthers.isPending ? "Signing out…" : "Yes, sign them out"}
+                  </button>
+                  <button type="button" className="button button-secondary" onClick={cancelOthers} disabled={revokeOthers.isPending}>
+                    Cancel
+                  </button>
+                </div>
+              </div>
             ) : (
               <>
                 <p className="muted small">
                   Signs out {others === 1 ? "the other device" : `all ${plural(others, "other device")}`}. This device stays signed in.
                 </p>
                 <div>
-                  <button type="button" className="button button-danger" onClick={() => revokeOthers.mutate()} disabled={revokeOthers.isPending}>
-                    {revokeOthers.isPending ? "Signing out…" : `Sign out all other devices (${others})`}
+                  <button ref={startOthersRef} type="button" className="button button-danger" onClick={() => setConfirmingOthers(true)}>
+                    {`Sign out all other devices (${others})`}
                   </button>
                 </div>
               </>
@@ -61,8 +109,8 @@ export function SessionsView() {
             <p ref={errorRef} tabIndex={-1} role="alert" className={revokeOthers.isError ? "alert alert-error" : "visually-hidden"}>
               {revokeOthers.isError ? errorText(revokeOthers.error) : null}
             </p>
-            <p ref={statusRef} tabIndex={-1} role="status" className={revokeOthers.isSuccess ? "alert alert-info" : "visually-hidden"}>
-              {revokeOthers.isSuccess ? `Signed out ${plural(revokeOthers.data.revoked, "other device")}.` : null}
+            <p ref={statusRef} tabIndex={-1} role="status" className={statusText ? "alert alert-info" : "visually-hidden"}>
+              {statusText}
             </p>
           </section>
         </>
@@ -71,9 +119,35 @@ export function SessionsView() {
   );
 }
 
-function SessionItem({ session }: { session: SessionDto }) {
+function SessionItem({ session, onSignedOut }: { session: SessionDto; onSignedOut: (title: string) => void }) {
   const revoke = useRevokeSession();
+  const [confirming, setConfirming] = useState(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const startRef = useRef<HTMLButtonElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
   const title = `${session.browser} · ${session.device}`;
+
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
+
+  useEffect(() => {
+    // The confirmation is gone: focus the reason it did not work.
+    if (revoke.isError) errorRef.current?.focus();
+  }, [revoke.isError]);
+
+  function cancel() {
+    setConfirming(false);
+    requestAnimationFrame(() => startRef.current?.focus());
+  }
+
+  function signOut() {
+    revoke.mutate(session.id, {
+      onSuccess: () => onSignedOut(title),
+      onError: () => setConfirming(false),
+    });
+  }
+
   return (
     <li className="settings-item" aria-busy={revoke.isPending}>
       <div className="settings-item-head">
@@ -98,11 +172,27 @@ function SessionItem({ session }: { session: SessionDto }) {
           </dd>
         </div>
       </dl>
-      {revoke.isError ? <p className="field-error" role="alert">{errorText(revoke.error, "This device was already signed out.")}</p> : null}
-      {session.current ? null : (
+      {revoke.isError ? (
+        <p ref={errorRef} tabIndex={-1} className="field-error" role="alert">
+          {errorText(revoke.error, "This device was already signed out.")}
+        </p>
+      ) : null}
+      {session.current ? null : confirming ? (
+        <div className="confirm-row" role="group" aria-label={`Sign out ${title}?`}>
+          <p className="small">That device will have to sign in again.</p>
+          <div className="button-row">
+            <button ref={confirmRef} type="button" className="button button-danger" onClick={signOut} disabled={revoke.isPending}>
+              {revoke.isPending ? "Signing out…" : "Yes, sign out"}
+            </button>
+            <button type="button" className="button button-secondary" onClick={cancel} disabled={revoke.isPending}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
         <div className="button-row">
-          <button type="button" className="button button-secondary" onClick={() => revoke.mutate(session.id)} disabled={revoke.isPending} aria-label={`Sign out ${title}`}>
-            {revoke.isPending ? "Signing out…" : "Sign out"}
+          <button ref={startRef} type="button" className="button button-secondary" onClick={() => setConfirming(true)} aria-label={`Sign out ${title}`}>
+            Sign out
           </button>
         </div>
       )}

@@ -188,6 +188,14 @@ function NewTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => voi
     );
   }
 
+  // Ticking a scope answers "Choose at least one scope": the error goes at once, not at the next submit.
+  function onScopeChange(checked: boolean) {
+    if (!checked || !errors.scopes) return;
+    const { scopes: _answered, ...rest } = errors;
+    setErrors(rest);
+    if (Object.values(rest).every((message) => !message)) setFormError(null);
+  }
+
   const describedBy = (name: FieldName, hint?: string) => [hint, errors[name] ? `token-${name}-error` : null].filter(Boolean).join(" ") || undefined;
   const fieldError = (name: FieldName) => (errors[name] ? <p id={`token-${name}-error`} className="field-error">{errors[name]}</p> : null);
 
@@ -225,6 +233,7 @@ function NewTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => voi
                 value={scope}
                 data-field={index === 0 ? "scopes" : undefined}
                 aria-invalid={errors.scopes ? true : undefined}
+                onChange={(event) => onScopeChange(event.currentTarget.checked)}
                 aria-describedby={`scope-${scope.replace(":", "-")}-hint`}
               />
               <span>
