@@ -1,0 +1,115 @@
+"use client";
+/**
+ * Notes being typed, kept in this tab's sessionStorage so a session that ends mid-sentence (a 401
+ * sends the tab to /login, or the idle timeout) does not lose them. Never on the server, never in
+ * localStorage (it outlives the tab and is shared by every tab). Keyed by user id: another user
+ * signing in on this tab is never offered them, and the notes page clears other users' drafts.
+ */
+import { useCallback, useEffect, useRef } from "react";
+
+export interface NoteDraft {
+  title: string;
+  body: string;
+}
+
+/** "new" for the New note form, else the id of the note being edited. */
+export type DraftKey = "new" | `edit:${string}`;
+type Drafts = Partial<Record<DraftKey, NoteDraft>>;
+
+const PREFIX = "keyhole:note-drafts:";
+const SAVE_DELAY_MS = 300;
+
+const storageKey = (userId: string) => `${PREFIX}${userId}`;
+
+function storage(): Storage | null {
+  try {
+    return typeof window === "undefined" ? null : window.sessionStorage;
+  } catch {
+    return null; // storage disabled: drafts are simply not kept
+  }
+}
+
+export function readDrafts(userId: string): Drafts {
+  try {
+    const stored = storage()?.getItem(storageKey(userId));
+    return stored ? (JSON.parse(stored) as Drafts) : {};
+  } catch {
+    return {};
+  }
+}
+
+function writeDrafts(userId: string, drafts: Drafts): void {
+  const store = storage();
+  if (!store) return;
+  if (Object.keys(drafts).length === 0) store.removeItem(storageKey(userId));
+  else store.setItem(storageKey(userId), JSON.stringify(drafts));
+}
+
+export function saveDraft(userId: string, key: DraftKey, draft: NoteDraft): void {
+  const drafts = readDrafts(userId);
+  if (draft.title === "" && draft.body === "") delete drafts[key];
+  else drafts[key] = draft;
+  writeDrafts(userId, drafts);
+}
+
+export function clearDraft(userId: string, key: DraftKey): void {
+  const drafts = readDrafts(userId);
+  delete drafts[key];
+  writeDrafts(userId, drafts);
+}
+
+export function clearAllDrafts(userId: string): void {
+  writeDrafts(userId, {});
+}
+
+/** Removes drafts this tab kept for anyone but `userId`. */
+export function clearOtherUsersDrafts(userId: string): void {
+  const store = storage();
+  if (!store) return;
+  const keep = storageKey(userId);
+  const others = Array.from({ length: store.length }, (_, index) => store.key(index)).filter((key) => key?.startsWith(PREFIX) && key !== keep);
+  for (const key of others) store.removeItem(key!);
+}
+
+/**
+ * Saves what is typed under `key`, a moment after the last keystroke and at once when the page
+ * goes away (the 401 redirect does not wait for a timer). Returns `save` for every change and
+ * `clear` for save and cancel.
+ */
+export function useDraftSaver(userId: string, key: DraftKey) {
+  const pending = useRef<NoteDraft | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const flush = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    if (pending.current) saveDraft(userId, key, pending.current);
+    pending.current = null;
+  }, [userId, key]);
+
+  useEffect(() => {
+    window.addEventListener("pagehide", flush);
+    return () => {
+      window.removeEventListener("pagehide", flush);
+      flush();
+    };
+  }, [flush]);
+
+  const save = useCallback(
+    (draft: NoteDraft) => {
+      pending.current = draft;
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(flush, SAVE_DELAY_MS);
+    },
+    [flush],
+  );
+
+  const clear = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    pending.current = null;
+    clearDraft(userId, key);
+  }, [userId, key]);
+
+  return { save, clear };
+}
