@@ -21,7 +21,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         ) : null}
         {session ? (
           <nav className="site-nav" aria-label="Account">
-            <span className="user-name" title={session.user.email}>{session.user.name}</span>
+            <span className="user-name" title={`${session.user.name} (${session.user.email})`}>{session.user.name}</span>
             <SignOutButton />
           </nav>
         ) : null}
