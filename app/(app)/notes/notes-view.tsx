@@ -171,10 +171,13 @@ function NewNoteForm({ userId, initial, announce }: { userId: string; initial?: 
     // Cleared at once (the note already shows, optimistically), so the next one can be typed
     // while this one saves; put back only if it failed and nothing new was typed meanwhile.
     setValues(EMPTY);
-    draft.clear();
+    const saved = draft.keepUntilSaved(submitted);
     titleRef.current?.focus();
     createNote.mutate(submitted, {
-      onSuccess: () => announce(`Note “${submitted.title}” added.`),
+      onSuccess: () => {
+        saved();
+        announce(`Note “${submitted.title}” added.`);
+      },
       onError: () => setValues((now) => (now.title === "" && now.body === "" ? submitted : now)),
     });
   }
@@ -290,7 +293,6 @@ function NoteItem({
   }
 
   function stopEditing(focus: "note" | "edit") {
-    draft.clear();
     setEditing(null);
     requestAnimationFrame(() => (focus === "note" ? focusById(`note-${note.id}`) : editButton.current?.focus()));
   }
@@ -303,13 +305,27 @@ function NoteItem({
       focusById(errors.title ? `title-${note.id}` : `body-${note.id}`);
       return;
     }
-    updateNote.mutate({ id: note.id, changes: editing }, { onSuccess: () => announce(`Note “${editing.title}” saved.`) });
+    const saved = draft.keepUntilSaved(editing);
+    updateNote.mutate(
+      { id: note.id, changes: editing },
+      {
+        onSuccess: () => {
+          saved();
+          announce(`Note “${editing.title}” saved.`);
+        },
+      },
+    );
     stopEditing("note");
   }
 
   function onEditorKeyDown(event: KeyboardEvent<HTMLFormElement>) {
     if (event.key !== "Escape") return;
     event.preventDefault();
+    cancelEditing();
+  }
+
+  function cancelEditing() {
+    draft.clear();
     stopEditing("edit");
   }
 
@@ -325,7 +341,7 @@ function NoteItem({
           <NoteFields titleId={`title-${note.id}`} bodyId={`body-${note.id}`} values={editing} onChange={change} autoFocus />
           <div className="button-row">
             <button type="submit" className="button button-primary">Save</button>
-            <button type="button" className="button button-secondary" onClick={() => stopEditing("edit")}>Cancel</button>
+            <button type="button" className="button button-secondary" onClick={cancelEditing}>Cancel</button>
           </div>
         </form>
       </li>

@@ -58,6 +58,12 @@ export function clearDraft(userId: string, key: DraftKey): void {
   writeDrafts(userId, drafts);
 }
 
+/** Clears the draft under `key` if it is still `sent` (a newer one typed meanwhile stays). */
+export function clearDraftIfUnchanged(userId: string, key: DraftKey, sent: NoteDraft): void {
+  const stored = readDrafts(userId)[key];
+  if (stored && stored.title === sent.title && stored.body === sent.body) clearDraft(userId, key);
+}
+
 export function clearAllDrafts(userId: string): void {
   writeDrafts(userId, {});
 }
@@ -73,8 +79,9 @@ export function clearOtherUsersDrafts(userId: string): void {
 
 /**
  * Saves what is typed under `key`, a moment after the last keystroke and at once when the page
- * goes away (the 401 redirect does not wait for a timer). Returns `save` for every change and
- * `clear` for save and cancel.
+ * goes away (the 401 redirect does not wait for a timer). Returns `save` for every change,
+ * `keepUntilSaved` for a submit (the draft stays until the server has it: a submit is the very
+ * request that finds the session over) and `clear` for cancel.
  */
 export function useDraftSaver(userId: string, key: DraftKey) {
   const pending = useRef<NoteDraft | null>(null);
@@ -111,5 +118,16 @@ export function useDraftSaver(userId: string, key: DraftKey) {
     clearDraft(userId, key);
   }, [userId, key]);
 
-  return { save, clear };
+  const keepUntilSaved = useCallback(
+    (sent: NoteDraft) => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      pending.current = null;
+      saveDraft(userId, key, sent);
+      return () => clearDraftIfUnchanged(userId, key, sent);
+    },
+    [userId, key],
+  );
+
+  return { save, clear, keepUntilSaved };
 }
