@@ -16,8 +16,6 @@ const BODY_COUNTER_FROM = 9_000;
 /** Notes longer than this (characters or lines) start collapsed behind "Show more". */
 const COLLAPSE_CHARS = 600;
 const COLLAPSE_LINES = 8;
-/** A note edited within a second of its creation was never edited (the two stamps are set apart). */
-const EDITED_AFTER_MS = 1000;
 
 const EMPTY: NoteDraft = { title: "", body: "" };
 
@@ -348,7 +346,8 @@ function NoteItem({
     );
   }
 
-  const edited = Date.parse(note.updatedAt) - Date.parse(note.createdAt) > EDITED_AFTER_MS;
+  // Prisma stamps both with one clock reading on create: any difference is an edit.
+  const edited = note.updatedAt !== note.createdAt;
   const collapsible = note.body.length > COLLAPSE_CHARS || note.body.split("\n").length > COLLAPSE_LINES;
   const bodyId = `note-body-${note.id}`;
   return (

@@ -58,7 +58,8 @@ export function useUpdateNote() {
   return useOptimisticNotes(
     ({ id, changes }: { id: string; changes: NoteUpdate }) =>
       bffFetch<{ note: NoteDto }>(`/bff/api/notes/${encodeURIComponent(id)}`, { method: "PATCH", json: changes }),
-    (data, { id, changes }) => mapNotes(data, (items) => items.map((note) => (note.id === id ? { ...note, ...changes } : note))),
+    (data, { id, changes }) =>
+      mapNotes(data, (items) => items.map((note) => (note.id === id ? { ...note, ...changes, updatedAt: new Date().toISOString() } : note))),
   );
 }
 
