@@ -190,7 +190,10 @@ test.describe("notes", () => {
     }
   });
 
-  test("with JavaScript the first paint already lists the notes, and the page hydrates without errors", async ({ page, context, baseURL, account }) => {
+  test("with JavaScript the first paint already lists the notes, and the page hydrates without errors in another time zone", async ({ browser, baseURL, account }) => {
+    // A time zone far from the server's: absolute times would differ between the two renders.
+    const context = await browser.newContext({ baseURL, storageState: SIGNED_OUT, timezoneId: "Pacific/Kiritimati", locale: "en-US" });
+    const page = await context.newPage();
     const errors: string[] = [];
     page.on("console", (message) => {
       if (message.type() === "error") errors.push(message.text());
@@ -211,7 +214,9 @@ test.describe("notes", () => {
     await expect(noteItem(page, "Already there").locator("time")).toHaveAttribute("title", /\d/);
     await expect(noteItem(page, "Already there").locator(".note-meta")).toHaveText(/^Added /);
     expect(listRequests, "the browser did not fetch the list again").toBe(0);
-    expect(errors.filter((text) => /hydrat/i.test(text))).toEqual([]);
+    // In production React reports a hydration mismatch only as "Minified React error #418".
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   test("a long note collapses behind Show more / Show less", async ({ page, context, baseURL, account }) => {
