@@ -79,6 +79,21 @@ test.describe("unsaved work", () => {
     await expect(page.getByRole("region", { name: "Unsaved note" })).toHaveCount(0);
   });
 
+  test("a note typed before going to Settings is simply back in the form afterwards, without the question", async ({ page, context, baseURL, account }) => {
+    await signInContext(context, baseURL!, account);
+    await page.goto("/notes");
+    const form = page.getByRole("region", { name: "New note" });
+    await form.getByLabel("Title").fill("Still mine");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+    await expect(page.getByRole("navigation", { name: "Settings" })).toBeVisible();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Notes" }).click();
+    await expect(form.getByLabel("Title")).toHaveValue("Still mine");
+    await expect(page.getByRole("region", { name: "Unsaved note" })).toHaveCount(0);
+    await page.reload();
+    await expect(form.getByLabel("Title")).toHaveValue("Still mine");
+    await expect(page.getByRole("region", { name: "Unsaved note" })).toHaveCount(0);
+  });
+
   test("another user signing in on the same tab is never offered the first user's draft", async ({ page, context, baseURL, request, account, tokens }) => {
     const other = await registerAccount(request, { name: "Someone Else" });
     await signInContext(context, baseURL!, account);

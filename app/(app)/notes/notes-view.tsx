@@ -41,7 +41,7 @@ function focusById(id: string): boolean {
   return element !== null;
 }
 
-export function NotesView({ userId }: { userId: string }) {
+export function NotesView({ userId, sessionId }: { userId: string; sessionId: string }) {
   const notes = useNotes();
   const deleteNote = useDeleteNote();
   const [announcement, setAnnouncement] = useState("");
@@ -53,10 +53,14 @@ export function NotesView({ userId }: { userId: string }) {
   useEffect(() => {
     clearOtherUsersDrafts(userId);
     const drafts = readDrafts(userId);
+    const stored = Object.values(drafts);
+    if (stored.length === 0) return;
+    // Typed in this session (the user went to Settings and back): simply put back, no question.
     // sessionStorage exists only in the browser: read after hydration so the server's HTML matches.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    if (Object.keys(drafts).length > 0) setOffered(drafts);
-  }, [userId]);
+    if (stored.every((draft) => draft?.sessionId === sessionId)) setRestored((current) => ({ version: current.version + 1, drafts }));
+    else setOffered(drafts);
+  }, [userId, sessionId]);
 
   const announce = useCallback((message: string) => setAnnouncement(message), []);
   const items = notes.data?.pages.flatMap((page) => page.items) ?? [];
@@ -114,7 +118,7 @@ export function NotesView({ userId }: { userId: string }) {
           </div>
         </div>
       ) : null}
-      <NewNoteForm key={`new-${restored.version}`} userId={userId} initial={restored.drafts.new} announce={announce} />
+      <NewNoteForm key={`new-${restored.version}`} userId={userId} sessionId={sessionId} initial={restored.drafts.new} announce={announce} />
 
       <section aria-labelledby="notes-heading">
         <h2 id="notes-heading" ref={listHeading} tabIndex={-1} className="visually-hidden">All notes</h2>
@@ -129,6 +133,7 @@ export function NotesView({ userId }: { userId: string }) {
               key={`${note.id}-${restored.version}`}
               note={note}
               userId={userId}
+              sessionId={sessionId}
               initialDraft={restored.drafts[`edit:${note.id}`]}
               announce={announce}
               onDelete={() => onDelete(note)}
@@ -147,11 +152,11 @@ export function NotesView({ userId }: { userId: string }) {
   );
 }
 
-function NewNoteForm({ userId, initial, announce }: { userId: string; initial?: NoteDraft; announce: (message: string) => void }) {
+function NewNoteForm({ userId, sessionId, initial, announce }: { userId: string; sessionId: string; initial?: NoteDraft; announce: (message: string) => void }) {
   const createNote = useCreateNote();
-  const [values, setValues] = useState<NoteDraft>(initial ?? EMPTY);
+  const [values, setValues] = useState<NoteDraft>(initial ? { title: initial.title, body: initial.body } : EMPTY);
   const titleRef = useRef<HTMLInputElement>(null);
-  const draft = useDraftSaver(userId, "new");
+  const draft = useDraftSaver(userId, sessionId, "new");
 
   function change(next: NoteDraft) {
     setValues(next);
@@ -260,21 +265,23 @@ function NoteFields({
 function NoteItem({
   note,
   userId,
+  sessionId,
   initialDraft,
   announce,
   onDelete,
 }: {
   note: NoteDto;
   userId: string;
+  sessionId: string;
   initialDraft?: NoteDraft;
   announce: (message: string) => void;
   onDelete: () => void;
 }) {
-  const [editing, setEditing] = useState<NoteDraft | null>(initialDraft ?? null);
+  const [editing, setEditing] = useState<NoteDraft | null>(initialDraft ? { title: initialDraft.title, body: initialDraft.body } : null);
   const [confirming, setConfirming] = useState(false);
   const [expanded, setExpanded] = useState(false);
   const updateNote = useUpdateNote();
-  const draft = useDraftSaver(userId, `edit:${note.id}`);
+  const draft = useDraftSaver(userId, sessionId, `edit:${note.id}`);
   const editButton = useRef<HTMLButtonElement>(null);
   const deleteButton = useRef<HTMLButtonElement>(null);
   const confirmButton = useRef<HTMLButtonElement>(null);

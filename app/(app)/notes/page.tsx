@@ -21,7 +21,7 @@ export default async function NotesPage() {
   });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <NotesView userId={session.user.id} />
+      <NotesView userId={session.user.id} sessionId={session.sessionId} />
     </HydrationBoundary>
   );
 }

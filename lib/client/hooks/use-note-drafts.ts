@@ -12,9 +12,14 @@ export interface NoteDraft {
   body: string;
 }
 
+/** A draft as stored: with the session it was typed in (a draft from this session is no surprise). */
+export interface StoredDraft extends NoteDraft {
+  sessionId?: string;
+}
+
 /** "new" for the New note form, else the id of the note being edited. */
 export type DraftKey = "new" | `edit:${string}`;
-type Drafts = Partial<Record<DraftKey, NoteDraft>>;
+type Drafts = Partial<Record<DraftKey, StoredDraft>>;
 
 const PREFIX = "keyhole:note-drafts:";
 const SAVE_DELAY_MS = 300;
@@ -45,10 +50,10 @@ function writeDrafts(userId: string, drafts: Drafts): void {
   else store.setItem(storageKey(userId), JSON.stringify(drafts));
 }
 
-export function saveDraft(userId: string, key: DraftKey, draft: NoteDraft): void {
+export function saveDraft(userId: string, key: DraftKey, draft: NoteDraft, sessionId?: string): void {
   const drafts = readDrafts(userId);
   if (draft.title === "" && draft.body === "") delete drafts[key];
-  else drafts[key] = draft;
+  else drafts[key] = { title: draft.title, body: draft.body, sessionId };
   writeDrafts(userId, drafts);
 }
 
@@ -83,16 +88,16 @@ export function clearOtherUsersDrafts(userId: string): void {
  * `keepUntilSaved` for a submit (the draft stays until the server has it: a submit is the very
  * request that finds the session over) and `clear` for cancel.
  */
-export function useDraftSaver(userId: string, key: DraftKey) {
+export function useDraftSaver(userId: string, sessionId: string, key: DraftKey) {
   const pending = useRef<NoteDraft | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const flush = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
-    if (pending.current) saveDraft(userId, key, pending.current);
+    if (pending.current) saveDraft(userId, key, pending.current, sessionId);
     pending.current = null;
-  }, [userId, key]);
+  }, [userId, sessionId, key]);
 
   useEffect(() => {
     window.addEventListener("pagehide", flush);
@@ -123,10 +128,10 @@ export function useDraftSaver(userId: string, key: DraftKey) {
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
       pending.current = null;
-      saveDraft(userId, key, sent);
+      saveDraft(userId, key, sent, sessionId);
       return () => clearDraftIfUnchanged(userId, key, sent);
     },
-    [userId, key],
+    [userId, sessionId, key],
   );
 
   return { save, clear, keepUntilSaved };
