@@ -75,6 +75,7 @@ test.describe("a new visitor", () => {
     // Delete: the note leaves the list while the DELETE is still held.
     const heldDelete = await holdNextRequest(page, "DELETE", isNotesPath);
     await page.getByRole("button", { name: "Delete Second note" }).click();
+    await page.getByRole("button", { name: "Yes, delete" }).click();
     await heldDelete.held;
     await expect(noteTitles(page)).toHaveText(["First note, edited"]);
     expect((await heldDelete.release()).status()).toBe(204);

@@ -101,6 +101,7 @@ async function useTheApp(page: Page, baseURL: string, account: { email: string; 
   expect((await patched).status()).toBe(200);
   const deleted = page.waitForResponse((response) => isNotesPath(response.url()) && response.request().method() === "DELETE");
   await page.getByRole("button", { name: "Delete Invariant two" }).click();
+  await page.getByRole("button", { name: "Yes, delete" }).click();
   expect((await deleted).status()).toBe(204);
   await expect(noteTitles(page)).toHaveText(["Invariant one, edited"]);
 
@@ -239,6 +240,7 @@ test("pages send a fresh-nonce, strict-dynamic CSP, and using the app reports no
   await expectSignedInAs(page, "Policy Checker");
   expect((await addNote(page, "Under policy", "text")).status()).toBe(201);
   await page.getByRole("button", { name: "Delete Under policy" }).click();
+  await page.getByRole("button", { name: "Yes, delete" }).click();
   await expect(page.getByText("No notes yet.")).toBeVisible();
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
   await page.getByRole("link", { name: "Keyhole" }).click();

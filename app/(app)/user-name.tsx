@@ -5,7 +5,7 @@ import { useDisplayName } from "@/lib/client/hooks/use-profile";
 export function UserName({ sessionName, email }: { sessionName: string; email: string }) {
   const name = useDisplayName(sessionName);
   return (
-    <span className="user-name" title={email}>
+    <span className="user-name" title={`${name} (${email})`}>
       {name}
     </span>
   );

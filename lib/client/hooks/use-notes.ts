@@ -2,19 +2,18 @@
 /** Notes through the BFF, with optimistic create, update and delete that roll back on error. */
 import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import type { NoteDto, NoteInput, NoteListDto, NoteUpdate } from "../../shared/schemas";
+import { notesPagePath } from "../../shared/notes-query";
 import { queryKeys } from "../../shared/query-keys";
 import { bffFetch } from "../bff-fetch";
 import { useRefetchAfterChange } from "./use-refetch-after-change";
 
-const PAGE_SIZE = 20;
 type NotePages = InfiniteData<NoteListDto, string | null>;
 
 export function useNotes() {
   return useInfiniteQuery({
     queryKey: queryKeys.notes,
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) =>
-      bffFetch<NoteListDto>(`/bff/api/notes?limit=${PAGE_SIZE}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
+    queryFn: ({ pageParam }) => bffFetch<NoteListDto>(notesPagePath(pageParam)),
     getNextPageParam: (lastPage) => lastPage.nextCursor,
   });
 }
@@ -59,7 +58,8 @@ export function useUpdateNote() {
   return useOptimisticNotes(
     ({ id, changes }: { id: string; changes: NoteUpdate }) =>
       bffFetch<{ note: NoteDto }>(`/bff/api/notes/${encodeURIComponent(id)}`, { method: "PATCH", json: changes }),
-    (data, { id, changes }) => mapNotes(data, (items) => items.map((note) => (note.id === id ? { ...note, ...changes } : note))),
+    (data, { id, changes }) =>
+      mapNotes(data, (items) => items.map((note) => (note.id === id ? { ...note, ...changes, updatedAt: new Date().toISOString() } : note))),
   );
 }
 
