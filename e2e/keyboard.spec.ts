@@ -118,6 +118,8 @@ test("switches settings tabs, creates and revokes a token with the keyboard alon
   await tabTo(page, page.getByRole("button", { name: "Done, hide the token" }));
   await page.keyboard.press("Enter");
   await expect(page.getByLabel("Your new token")).toHaveCount(0);
+  // Focus goes to the list that now holds the token, not to <body>.
+  await expect(page.getByRole("heading", { name: "Your tokens" })).toBeFocused();
 
   const item = page.getByRole("list", { name: "Tokens" }).getByRole("listitem").filter({ has: page.getByRole("heading", { name }) });
   await tabTo(page, item.getByRole("button", { name: `Revoke ${name}` }));
@@ -125,4 +127,5 @@ test("switches settings tabs, creates and revokes a token with the keyboard alon
   await expect(item.getByRole("button", { name: "Yes, revoke" })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(item).toHaveCount(0);
+  await expect(page.getByRole("status").filter({ hasText: `Revoked “${name}”.` })).toBeFocused();
 });

@@ -31,6 +31,14 @@ function localDate(ms: number): string {
 
 export function TokensView({ apiBaseUrl }: { apiBaseUrl: string }) {
   const [created, setCreated] = useState<CreatedToken | null>(null);
+  const listHeadingRef = useRef<HTMLHeadingElement>(null);
+
+  function hideCreated() {
+    setCreated(null);
+    // The panel and its button are gone: continue at the list that now holds the token.
+    requestAnimationFrame(() => listHeadingRef.current?.focus());
+  }
+
   return (
     <>
       <h1>Personal access tokens</h1>
@@ -38,9 +46,9 @@ export function TokensView({ apiBaseUrl }: { apiBaseUrl: string }) {
         Tokens let scripts and other programs call the Keyhole API as you, limited to the scopes you choose. A token can never
         manage your devices, tokens or password.
       </p>
-      {created ? <CreatedTokenPanel created={created} onDone={() => setCreated(null)} /> : null}
+      {created ? <CreatedTokenPanel created={created} onDone={hideCreated} /> : null}
       <NewTokenForm onCreated={setCreated} />
-      <TokenList />
+      <TokenList headingRef={listHeadingRef} />
       <section className="card settings-section" aria-labelledby="usage-heading">
         <h2 id="usage-heading">Using a token</h2>
         <p className="small">Send it as a bearer token to the API:</p>
@@ -307,26 +315,38 @@ function NewTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => voi
   );
 }
 
-function TokenList() {
+function TokenList({ headingRef }: { headingRef: React.RefObject<HTMLHeadingElement | null> }) {
   const tokens = useTokens();
   const items = tokens.data ?? [];
+  /** What the last revocation did, announced in the live region below the list and focused. */
+  const [revoked, setRevoked] = useState<{ message: string } | null>(null);
+  const statusRef = useRef<HTMLParagraphElement>(null);
+
+  useEffect(() => {
+    // The token's entry is gone with its button: focus the sentence that says so.
+    if (revoked) statusRef.current?.focus();
+  }, [revoked]);
+
   return (
     <section className="settings-section" aria-labelledby="tokens-heading">
-      <h2 id="tokens-heading">Your tokens</h2>
+      <h2 id="tokens-heading" ref={headingRef} tabIndex={-1}>Your tokens</h2>
       <QueryStatus query={tokens} what="tokens" />
       {tokens.isSuccess && items.length === 0 ? <p className="empty">You have no tokens yet. Create one above when a script needs the API.</p> : null}
       {items.length > 0 ? (
         <ul className="settings-list" aria-label="Tokens">
           {items.map((token) => (
-            <TokenItem key={token.id} token={token} />
+            <TokenItem key={token.id} token={token} onRevoked={() => setRevoked({ message: `Revoked “${token.name}”.` })} />
           ))}
         </ul>
       ) : null}
+      <p ref={statusRef} tabIndex={-1} role="status" className={revoked ? "alert alert-info" : "visually-hidden"}>
+        {revoked?.message}
+      </p>
     </section>
   );
 }
 
-function TokenItem({ token }: { token: PersonalAccessTokenDto }) {
+function TokenItem({ token, onRevoked }: { token: PersonalAccessTokenDto; onRevoked: () => void }) {
   const revoke = useRevokeToken();
   const [confirming, setConfirming] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
@@ -377,7 +397,7 @@ function TokenItem({ token }: { token: PersonalAccessTokenDto }) {
         <div className="confirm-row" role="group" aria-label={`Revoke ${token.name}?`}>
           <p className="small">Programs using this token will stop working at once.</p>
           <div className="button-row">
-            <button ref={confirmRef} type="button" className="button button-danger" onClick={() => revoke.mutate(token.id)} disabled={revoke.isPending}>
+            <button ref={confirmRef} type="button" className="button button-danger" onClick={() => revoke.mutate(token.id, { onSuccess: onRevoked })} disabled={revoke.isPending}>
               {revoke.isPending ? "Revoking…" : "Yes, revoke"}
             </button>
             <button type="button" className="button button-secondary" onClick={cancel} disabled={revoke.isPending}>
