@@ -13,6 +13,9 @@ import { announce, hasSignedOut } from "./session-events";
 /** Polling the deadlines and signing out are not activity; everything else through the BFF is. */
 const PASSIVE_PATHS = ["/bff/session?extend=false", "/bff/session?optional=true", "/bff/logout"];
 
+/** Set once a 401 has sent this tab to the login page. */
+let leavingForLogin = false;
+
 /** Shows the password dialog; resolves true once POST /bff/reauth succeeded, false if cancelled. */
 export type ReauthPrompt = () => Promise<boolean>;
 let reauthPrompt: ReauthPrompt | null = null;
@@ -57,7 +60,9 @@ export async function bffFetch<T>(
   if (response.ok) return body as T;
   const error = isProblem(body) ? appErrorFromProblem(body) : new AppError(response.status >= 500 ? "internal" : "invalid_request");
   // After a sign-out the tab is already on its way to the login page: no "session expired" detour.
-  if (response.status === 401 && !allowUnauthenticated && !hasSignedOut()) {
+  // The first 401 says why; a parallel one (sent after that answer cleared the cookie) cannot.
+  if (response.status === 401 && !allowUnauthenticated && !hasSignedOut() && !leavingForLogin) {
+    leavingForLogin = true;
     // Only a code of the fixed list travels (appErrorFromProblem dropped any other), shown as fixed text.
     const returnTo = loginPath(`${window.location.pathname}${window.location.search}`);
     window.location.assign(withNotice(returnTo, error.reason ?? "expired"));
