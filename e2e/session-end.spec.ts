@@ -5,9 +5,11 @@
  * logs no error for a fresh visitor, the page for an address other than APP_ORIGIN, and a
  * registration form that keeps what was typed and shows every field's problem at once.
  */
+import { execFileSync } from "node:child_process";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { basicAuth, expect, generatePassword, refreshGrant, registerAccount, test, unsealSessionCookie, type Account } from "./fixtures";
 import { SESSION_COOKIE } from "./security/support/attacker";
+import { getTestRun, serverEnvironment } from "./support/test-run";
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
@@ -77,6 +79,26 @@ test.describe("why a session ended", () => {
     await expect(notice(phone.page)).toHaveClass(/alert-warning/);
     await laptop.context.close();
     await phone.context.close();
+  });
+
+  test("an account disabled from the command line: the open page's next request shows why", async ({ browser, baseURL, request }) => {
+    const account = await registerAccount(request);
+    const device = await newDevice(browser, baseURL!);
+    await signInWithForm(device.page, account);
+    await expect(device.page.getByRole("heading", { name: "Your notes" })).toBeVisible();
+
+    // `npm run user:disable -- <email>` against this server's database.
+    const run = getTestRun();
+    execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/disable-user.ts", account.email], {
+      env: { ...process.env, ...serverEnvironment(run, run.servers.main) },
+      stdio: "pipe",
+    });
+
+    await device.page.getByLabel("Title").fill("written after the account was disabled");
+    await device.page.getByRole("button", { name: "Add note" }).click();
+    await expect(device.page).toHaveURL(/notice=account-disabled$/);
+    await expect(notice(device.page)).toHaveText("Warning: Your session has ended because this account has been disabled.");
+    await device.context.close();
   });
 
   test("an unknown notice code shows nothing of its own: only the fixed codes have text", async ({ page }) => {
