@@ -36,7 +36,7 @@ export function wrongAddressPageResponse(pathWithQuery: string, appOrigin: strin
 <title>Open Keyhole at its own address · Keyhole</title>
 <style nonce="${escapeHtml(nonce)}">
 body { margin: 0; min-height: 100vh; display: grid; place-items: center; padding: 1.5rem 1rem; box-sizing: border-box; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: #f6f7f9; color: #1c2330; }
-main { width: 100%; max-width: 30rem; background: #fff; border: 1px solid #d9dde5; border-radius: 10px; padding: 1.5rem; overflow-wrap: anywhere; }
+main { box-sizing: border-box; width: 100%; max-width: 30rem; background: #fff; border: 1px solid #d9dde5; border-radius: 10px; padding: 1.5rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; margin: 0 0 1rem; line-height: 1.2; }
 code { font-size: .95em; }
 a { display: inline-block; padding: .6rem 1rem; border-radius: 8px; background: #2f5bd3; color: #fff; font-weight: 600; text-decoration: none; }
