@@ -44,9 +44,36 @@ test("an idle session ends at the deadline and the user lands on the login page 
   const origin = servers.shortIdle;
   const account = await registerAccount(await apiFor("shortIdle"));
   await signInOn(page, origin, account);
-  await page.waitForURL(/\/login\?returnTo=%2Fnotes&notice=expired$/, { timeout: 25_000 });
-  await expect(page.getByRole("status")).toHaveText("Your session has ended. Please sign in again.");
+  await page.waitForURL(/\/login\?returnTo=%2Fnotes&notice=idle$/, { timeout: 25_000 });
+  await expect(page.getByRole("status")).toHaveText("Warning: You were signed out because you were inactive for a while. Please sign in again.");
+  await expect(page.getByRole("status")).toHaveClass(/alert-warning/);
   expect((await page.request.get(`${origin}/bff/session?extend=false`)).status()).toBe(401);
+});
+
+test("the idle warning leaves the focus in the field being typed in", async ({ page, servers, apiFor }) => {
+  const origin = servers.shortIdle;
+  await signInOn(page, origin, await registerAccount(await apiFor("shortIdle")));
+  const title = page.getByLabel("Title");
+  await title.focus();
+  await expect(page.getByRole("alertdialog")).toBeVisible({ timeout: 20_000 });
+  await expect(title).toBeFocused();
+  await expect(page.getByRole("button", { name: "Stay signed in" })).not.toBeFocused();
+});
+
+test("typing in a field is activity: the session outlives its idle timeout while the user types", async ({ page, servers, apiFor }) => {
+  test.setTimeout(60_000);
+  const origin = servers.shortIdle;
+  await signInOn(page, origin, await registerAccount(await apiFor("shortIdle")));
+  const title = page.getByLabel("Title");
+  await title.focus();
+  // 24 s of typing, a key every 1.5 s, no other request: well past the 15 s timeout.
+  for (let key = 0; key < 16; key++) {
+    await page.keyboard.type("a");
+    await page.waitForTimeout(1_500);
+  }
+  await expect(page).toHaveURL(`${origin}/notes`);
+  await expect(title).toHaveValue("a".repeat(16));
+  expect((await page.request.get(`${origin}/bff/session?extend=false`)).status()).toBe(200);
 });
 
 test("signing out in one tab signs out the others", async ({ page, context, servers, apiFor }) => {

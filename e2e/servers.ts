@@ -34,6 +34,8 @@ export const SERVER_SPECS = {
   limits: {},
   /** Sign-in burst against one account (e2e/security/rate-limits.spec.ts), with a database of its own. */
   burst: {},
+  /** "Try again in …" after too many sign-ins (e2e/session-end.spec.ts): its own per-IP budget. */
+  signInLimit: {},
   /** Sensitive actions ask for the password again 3 s after sign-in (e2e/reauth.spec.ts). */
   shortReauth: { env: { REAUTH_WINDOW: "3s" } },
   /** Secrets rotation (e2e/security/secrets-rotation.spec.ts): before and after, sharing one database. */

@@ -163,7 +163,7 @@ test.describe("sessions", () => {
     // The next fetch of a signed-out device gets 401, and bffFetch takes it to the login page.
     await android.getByLabel("Title").fill("written after being signed out");
     await expectSignedOutAfter(android, () => android.getByRole("button", { name: "Add note" }).click());
-    await expect(android).toHaveURL(/notice=expired/);
+    await expect(android).toHaveURL(/notice=signed-out-elsewhere/);
     await expectSignedOutAfter(iphone, () => iphone.goto("/settings/sessions"));
 
     await laptop.goto("/notes");

@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { API_BASE_PATH, getApiApp } from "./api";
-import { isSessionRevoked } from "./auth";
+import { findRevocationReason, isSessionRevoked } from "./auth";
 import { createBff, createHttpUpstream, createInProcessUpstream, trustUpstreamSessions, type Bff, type BffDependencies } from "./bff";
 import { getConfig } from "./config";
 import { toDatabaseUnavailableError } from "./database-errors";
@@ -26,6 +26,7 @@ export function bffDependencies(): BffDependencies {
           throw toDatabaseUnavailableError(error) ?? error;
         }
       },
+      findRevocationReason,
     },
   };
 }

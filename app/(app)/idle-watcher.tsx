@@ -1,7 +1,9 @@
 "use client";
 /**
  * Warns before the idle deadline, lets the user stay, and signs out on expiry. Tabs share
- * sign-outs and activity through lib/client/session-events.
+ * sign-outs and activity through lib/client/session-events. Typing in a field is activity too
+ * (someone writing a long note makes no request for minutes): it extends the session, at most once
+ * per EXTEND_ON_TYPING_MS, and the warning never takes the focus away from that field.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { bffFetch } from "@/lib/client/bff-fetch";
@@ -14,6 +16,14 @@ interface SessionView {
 
 const WARNING_MS = 60_000;
 const POLL_MS = 30_000;
+/** At most one extension per this long while typing (or a sixth of a short timeout). */
+const EXTEND_ON_TYPING_MS = 30_000;
+
+/** Whether the user is typing into this element (a field, or an editable region). */
+function isTextEntry(element: Element | null): boolean {
+  if (!(element instanceof HTMLElement)) return false;
+  return element.isContentEditable || element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement;
+}
 
 function formatRemaining(ms: number): string {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
@@ -63,8 +73,25 @@ export function IdleWatcher() {
     return () => clearTimeout(timer);
   }, [session, pollMs, refresh]);
 
+  // Key presses in fields extend the session, throttled: no request per keystroke.
+  const extendOnTypingMs = Math.min(EXTEND_ON_TYPING_MS, timeoutMs / 6);
+  const lastTypingExtensionMs = useRef(0);
   useEffect(() => {
-    if (warning) stayButton.current?.focus();
+    if (!session) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!isTextEntry(event.target as Element | null)) return;
+      const nowMs = Date.now();
+      if (nowMs - lastTypingExtensionMs.current < extendOnTypingMs) return;
+      lastTypingExtensionMs.current = nowMs;
+      refresh(true).catch(() => undefined);
+    };
+    document.addEventListener("keydown", onKeyDown, true);
+    return () => document.removeEventListener("keydown", onKeyDown, true);
+  }, [session, extendOnTypingMs, refresh]);
+
+  // The warning takes the focus only from nothing in particular, never from a field being typed in.
+  useEffect(() => {
+    if (warning && !isTextEntry(document.activeElement)) stayButton.current?.focus();
   }, [warning]);
 
   if (!session || !warning) return null;

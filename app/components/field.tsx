@@ -5,6 +5,9 @@ export function Field(props: {
   type?: "text" | "email" | "password";
   autoComplete?: string;
   defaultValue?: string;
+  /** Controlled: a form action's reset (React 19) then keeps what was typed. */
+  value?: string;
+  onValueChange?: (value: string) => void;
   error?: string;
   hint?: string;
   required?: boolean;
@@ -23,6 +26,8 @@ export function Field(props: {
         type={props.type ?? "text"}
         autoComplete={props.autoComplete}
         defaultValue={props.defaultValue}
+        value={props.value}
+        onChange={props.onValueChange ? (event) => props.onValueChange!(event.target.value) : undefined}
         required={props.required ?? true}
         minLength={props.minLength}
         maxLength={props.maxLength}

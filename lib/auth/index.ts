@@ -7,7 +7,14 @@ export { warmUpPasswords, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from "./pass
 export { REFRESH_TOKEN_PREFIX } from "./refresh-tokens";
 export { isSessionRevoked, refreshRevocations } from "./revocations";
 export { hasScope, SESSION_SCOPE, type Scope } from "../shared/scopes";
-export { listUserSessions, revokeOtherSessions, revokeSession, revokeUserSession } from "./sessions";
+export {
+  findRefreshReuseSincePreviousSignIn,
+  findRevocationReason,
+  listUserSessions,
+  revokeOtherSessions,
+  revokeSession,
+  revokeUserSession,
+} from "./sessions";
 export { changePassword, reauthenticateSession, createUser, deleteUser, disableUser, updateUserName, findUserById, normalizeEmail, registerUser, toPublicUser, type PublicUser } from "./users";
 export { getAuthorizationServerMetadata, getProtectedResourceMetadata, getProtectedResourceMetadataUrl } from "./metadata";
 export {

@@ -135,3 +135,33 @@ export async function revokeOtherSessions(
   for (const { id } of others) await revokeSession(id, reason, { context });
   return others.length;
 }
+
+/** Why a session was revoked (its RevocationReason), or null when it was not (or does not exist). */
+export async function findRevocationReason(sessionId: string): Promise<RevocationReason | null> {
+  const row = await getDb().session.findUnique({ where: { id: sessionId }, select: { revokedReason: true } });
+  return (row?.revokedReason as RevocationReason | null | undefined) ?? null;
+}
+
+/**
+ * When the token service last ended one of the user's sessions because its refresh token was
+ * used twice (a stolen session is suspected), if that happened since the user's previous sign-in
+ * and before `sessionId` began; null otherwise. Shown once: the sign-in after this one has this
+ * one as its previous sign-in, which is later than the revocation.
+ */
+export async function findRefreshReuseSincePreviousSignIn(userId: string, sessionId: string): Promise<Date | null> {
+  const db = getDb();
+  const current = await db.session.findFirst({ where: { id: sessionId, userId }, select: { createdAt: true } });
+  if (!current) return null;
+  const previous = await db.session.findFirst({
+    where: { userId, id: { not: sessionId }, createdAt: { lt: current.createdAt } },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
+  });
+  if (!previous) return null;
+  const revoked = await db.session.findFirst({
+    where: { userId, revokedReason: "refresh_reuse", revokedAt: { gt: previous.createdAt, lte: current.createdAt } },
+    orderBy: { revokedAt: "desc" },
+    select: { revokedAt: true },
+  });
+  return revoked?.revokedAt ?? null;
+}

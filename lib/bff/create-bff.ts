@@ -13,7 +13,7 @@ import { createSessionCookies } from "./session-cookie";
 import { createSignIn, type SignIn } from "./sign-in";
 import { createTokenClient } from "./token-client";
 
-export type Bff = BffHandlers & CurrentSession & Pick<SignIn, "signIn" | "registerAndSignIn">;
+export type Bff = BffHandlers & CurrentSession & Pick<SignIn, "signIn" | "registerAndSignIn" | "findRefreshReuseNotice">;
 
 export function createBff({ upstream, sessions, clock = systemClock }: BffDependencies): Bff {
   const cookies = createSessionCookies({ sessions, clock });
@@ -25,5 +25,6 @@ export function createBff({ upstream, sessions, clock = systemClock }: BffDepend
     ...createCurrentSession(cookies),
     signIn: signing.signIn,
     registerAndSignIn: signing.registerAndSignIn,
+    findRefreshReuseNotice: signing.findRefreshReuseNotice,
   };
 }

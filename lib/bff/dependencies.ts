@@ -12,6 +12,11 @@ export interface Clock {
  */
 export interface SessionStore {
   isActive(sessionId: string, nowMs: number): Promise<boolean>;
+  /**
+   * Why an ended session was revoked (the token service's reason, e.g. `password_changed`), or
+   * null when unknown. Asked only once a session is found ended, to tell its owner why.
+   */
+  findRevocationReason?(sessionId: string): Promise<string | null>;
 }
 
 export interface BffDependencies {

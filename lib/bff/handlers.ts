@@ -120,16 +120,22 @@ export function createHandlers(parts: {
 
   const readCookie = (request: Request) => cookies.read(findSessionCookieValue(request.headers.get("cookie")));
 
+  /** The cookie's session, or a 401 that says why it ended (only to the cookie's holder, its owner). */
   async function requireSessionOf(request: Request): Promise<BffSession> {
-    const session = await readCookie(request);
-    if (!session) throw new AppError("unauthenticated");
+    const { session, ended } = await cookies.inspect(findSessionCookieValue(request.headers.get("cookie")));
+    if (!session) throw new AppError("unauthenticated", { reason: ended ?? undefined });
     return session;
+  }
+
+  /** The 401 for a session found ended after its cookie was read (a dead refresh token, the API's refusal). */
+  async function sessionEnded(session: BffSession): Promise<AppError> {
+    return new AppError("unauthenticated", { reason: await cookies.findEndReason(session.sessionId) });
   }
 
   /** The session with a usable access token; the session is over (401) when it cannot be refreshed. */
   async function requireFreshSession(session: BffSession, context: RequestContext, options?: { force?: boolean }): Promise<FreshSession> {
     const fresh = await refresher.ensureFresh(session, context, options);
-    if (!fresh) throw new AppError("unauthenticated");
+    if (!fresh) throw await sessionEnded(session);
     return fresh;
   }
 
@@ -148,9 +154,20 @@ export function createHandlers(parts: {
       return withCookie(response, expiredSessionCookie());
     }),
 
-    /** The session's user and deadlines. Counts as activity unless `?extend=false` (the idle watcher polls with it). */
+    /**
+     * The session's user and deadlines. Counts as activity unless `?extend=false` (the idle watcher
+     * polls with it). `?optional=true` (the sign-in page's check for a session its navigation did
+     * not carry) answers 204 instead of 401 when there is none, never extends, and clears a dead cookie.
+     */
     handleSession: bffEndpoint(async (request) => {
-      const activity = new URL(request.url).searchParams.get("extend") !== "false";
+      const params = new URL(request.url).searchParams;
+      if (params.get("optional") === "true") {
+        const current = await readCookie(request);
+        if (current) return sessionViewResponse(current);
+        const none = new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+        return withCookie(none, findSessionCookieValue(request.headers.get("cookie")) === undefined ? null : expiredSessionCookie());
+      }
+      const activity = params.get("extend") !== "false";
       const { session, cookie } = await settleSession({ session: await requireSessionOf(request), sealed: null }, activity);
       // A plain Response unless a cookie is set: NextResponse's cookie jar costs every poll ~30 µs.
       return withCookie(sessionViewResponse(session), cookie);
@@ -168,7 +185,7 @@ export function createHandlers(parts: {
       try {
         await tokens.reauthenticate(fresh.session.accessToken, password, context);
       } catch (error) {
-        if (error instanceof AppError && error.code === "unauthenticated") throw error;
+        if (error instanceof AppError && error.code === "unauthenticated") throw await sessionEnded(fresh.session);
         // A wrong password after a refresh: the answer still carries the refreshed cookie.
         return withCookie(errorResponse(error), (await settleSession(fresh, false)).cookie);
       }
@@ -188,7 +205,7 @@ export function createHandlers(parts: {
         response = errorResponse(error);
       }
       // The API refused a token we just checked: the session was revoked. End it here too.
-      if (response.status === 401) throw new AppError("unauthenticated");
+      if (response.status === 401) throw await sessionEnded(fresh.session);
       return withCookie(response, (await settleSession(fresh, true)).cookie);
     }),
   };

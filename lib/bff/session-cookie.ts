@@ -16,6 +16,7 @@ import { sealData, unsealData } from "iron-session";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { getConfig } from "../config";
+import { sessionEndReasonForRevocation, type SessionEndReason } from "../shared/session-end";
 import type { Clock, SessionStore } from "./dependencies";
 import { SESSION_COOKIE_NAME } from "./cookie-name";
 
@@ -58,15 +59,71 @@ export function findSessionCookieValue(cookieHeader: string | null): string | un
   return value;
 }
 
+/**
+ * What a cookie value says: its live session, or why it has none. `ended` is set only for a
+ * cookie we sealed (so only its holder, the session's owner, learns the reason); null for no
+ * cookie, a tampered one, or one sealed under a secret no longer configured.
+ */
+export type CookieState = { session: BffSession; ended: null } | { session: null; ended: SessionEndReason | null };
+
 export interface SessionCookies {
   /** Seals a session into a cookie value (and remembers it, so its next read is free). */
   seal(session: BffSession): Promise<string>;
   /** The session in a cookie value, or null if it is tampered, expired, idle too long or no longer active. */
   read(cookieValue: string | undefined): Promise<BffSession | null>;
+  /** Like `read`, and for a session that ended, why (one more indexed query, on that path only). */
+  inspect(cookieValue: string | undefined): Promise<CookieState>;
+  /** Why a session (of a cookie we sealed) ended: the session store's reason, else the plain `expired`. */
+  findEndReason(sessionId: string): Promise<SessionEndReason>;
 }
+
+/** A session's end as far as the cookie alone or the session store's yes/no can tell. */
+type Evaluation = { session: BffSession } | { session: null; ended: null | "idle" | "expired" | { revokedSessionId: string } };
 
 export function createSessionCookies({ sessions, clock }: { sessions: SessionStore; clock: Clock }): SessionCookies {
   const cache = new LRUCache<string, BffSession>({ max: CACHE_MAX_ENTRIES });
+  // A session's end is permanent, so its reason can be remembered: a dead cookie sent again and
+  // again costs one query, not one per request.
+  const endReasons = new LRUCache<string, SessionEndReason>({ max: CACHE_MAX_ENTRIES });
+
+  async function findEndReason(sessionId: string): Promise<SessionEndReason> {
+    const known = endReasons.get(sessionId);
+    if (known) return known;
+    let reason: SessionEndReason;
+    try {
+      reason = sessionEndReasonForRevocation(await sessions.findRevocationReason?.(sessionId));
+    } catch {
+      // The reason is a courtesy: not knowing it never turns a sign-out into an error.
+      return "expired";
+    }
+    endReasons.set(sessionId, reason);
+    return reason;
+  }
+
+  async function evaluate(cookieValue: string | undefined): Promise<Evaluation> {
+    if (!cookieValue || cookieValue.length > COOKIE_MAX_BYTES) return { session: null, ended: null };
+    const nowMs = clock.nowMs();
+    let session = cache.get(cookieValue) ?? null;
+    if (!session) {
+      try {
+        const data = await unsealData<unknown>(cookieValue, { password: getConfig().sessionSecrets, ttl: 0 });
+        const parsed = bffSessionSchema.safeParse(data);
+        session = parsed.success ? parsed.data : null;
+      } catch {
+        session = null;
+      }
+      if (session && session.expiresAtMs > nowMs) cache.set(cookieValue, session, { ttl: session.expiresAtMs - nowMs });
+    }
+    if (!session) return { session: null, ended: null };
+    if (session.expiresAtMs <= nowMs) return { session: null, ended: "expired" };
+    if (session.idleExpiresAtMs <= nowMs) return { session: null, ended: "idle" };
+    if (!(await sessions.isActive(session.sessionId, nowMs))) {
+      cache.delete(cookieValue);
+      return { session: null, ended: { revokedSessionId: session.sessionId } };
+    }
+    return { session };
+  }
+
   return {
     async seal(session) {
       const nowMs = clock.nowMs();
@@ -75,27 +132,16 @@ export function createSessionCookies({ sessions, clock }: { sessions: SessionSto
       return sealed;
     },
 
-    async read(cookieValue) {
-      if (!cookieValue || cookieValue.length > COOKIE_MAX_BYTES) return null;
-      const nowMs = clock.nowMs();
-      let session = cache.get(cookieValue) ?? null;
-      if (!session) {
-        try {
-          const data = await unsealData<unknown>(cookieValue, { password: getConfig().sessionSecrets, ttl: 0 });
-          const parsed = bffSessionSchema.safeParse(data);
-          session = parsed.success ? parsed.data : null;
-        } catch {
-          session = null;
-        }
-        if (session && session.expiresAtMs > nowMs) cache.set(cookieValue, session, { ttl: session.expiresAtMs - nowMs });
-      }
-      if (!session || session.expiresAtMs <= nowMs || session.idleExpiresAtMs <= nowMs) return null;
-      if (!(await sessions.isActive(session.sessionId, nowMs))) {
-        cache.delete(cookieValue);
-        return null;
-      }
-      return session;
+    read: async (cookieValue) => (await evaluate(cookieValue)).session,
+
+    async inspect(cookieValue) {
+      const evaluation = await evaluate(cookieValue);
+      if (evaluation.session) return { session: evaluation.session, ended: null };
+      const { ended } = evaluation;
+      return { session: null, ended: ended === null || typeof ended === "string" ? ended : await findEndReason(ended.revokedSessionId) };
     },
+
+    findEndReason,
   };
 }
 

@@ -16,6 +16,12 @@ export interface SignIn {
   signIn(credentials: { email: string; password: string }, context: RequestContext): Promise<SignedIn>;
   registerAndSignIn(input: { email: string; name: string; password: string }, context: RequestContext): Promise<SignedIn>;
   signOut(session: BffSession | null, context: RequestContext): Promise<void>;
+  /**
+   * For the page after a sign-in: when one of the user's sessions was ended for refresh-token reuse
+   * since their previous sign-in, else null. Asked only while the session's access token is fresh
+   * (a page cannot store a refreshed cookie, and a refresh it could not store would look like reuse).
+   */
+  findRefreshReuseNotice(session: BffSession): Promise<Date | null>;
 }
 
 export function createSignIn({ tokens, cookies, clock }: { tokens: TokenClient; cookies: SessionCookies; clock: Clock }): SignIn {
@@ -45,6 +51,10 @@ export function createSignIn({ tokens, cookies, clock }: { tokens: TokenClient; 
     },
     async signOut(session, context) {
       if (session) await tokens.revokeRefreshToken(session.refreshToken, context);
+    },
+    async findRefreshReuseNotice(session) {
+      if (clock.nowMs() >= session.accessTokenRefreshAtMs) return null;
+      return tokens.fetchRefreshReuseNotice(session.accessToken);
     },
   };
 }

@@ -22,6 +22,8 @@ const tokenResponseSchema = z.object({
   refresh_expires_in: z.number().optional(),
 });
 
+const securityNoticesSchema = z.object({ refreshReuseDetectedAt: z.string().datetime().nullable() });
+
 export interface IssuedTokens {
   accessToken: string;
   /** When to refresh: 30 s before expiry, or a quarter of the lifetime for very short-lived tokens. */
@@ -40,6 +42,12 @@ export interface TokenClient {
   /** RFC 7009; failures are logged, not thrown: signing out must always clear the cookie. */
   revokeRefreshToken(refreshToken: string, context: RequestContext): Promise<void>;
   fetchCurrentUser(accessToken: string): Promise<PublicUserDto>;
+  /**
+   * GET /me/security-notices: when a session of the user was ended for refresh-token reuse since
+   * the previous sign-in, or null (also when the API does not offer the route, or fails: a notice
+   * is a courtesy that never blocks a sign-in).
+   */
+  fetchRefreshReuseNotice(accessToken: string): Promise<Date | null>;
   /** POST /users; its problems (weak password, email taken) pass through to the form. */
   register(input: { email: string; name: string; password: string }, context: RequestContext): Promise<void>;
   /** POST /me/reauthenticate; a wrong password's problem passes through to the dialog. */
@@ -115,6 +123,19 @@ export function createTokenClient(upstream: Upstream): TokenClient {
       const response = await upstream.call({ method: "GET", path: "/me", headers });
       await requireOk(response);
       return publicUserSchema.parse(((await response.json()) as { user: unknown }).user);
+    },
+
+    async fetchRefreshReuseNotice(accessToken) {
+      try {
+        const headers = new Headers({ authorization: `Bearer ${accessToken}`, accept: "application/json" });
+        const response = await upstream.call({ method: "GET", path: "/me/security-notices", headers });
+        if (!response.ok) return null;
+        const { refreshReuseDetectedAt } = securityNoticesSchema.parse(await response.json());
+        return refreshReuseDetectedAt ? new Date(refreshReuseDetectedAt) : null;
+      } catch (error) {
+        console.error("Security notices could not be read", error);
+        return null;
+      }
     },
 
     async register(input, context) {

@@ -2,6 +2,7 @@
  * The one error type of Keyhole and its problem+json shape (RFC 9457). Safe for the browser:
  * the client turns problem+json back into an AppError and switches on `code`.
  */
+import { parseSessionEndReason, type SessionEndReason } from "./session-end";
 
 export const ERROR_STATUS = {
   invalid_request: 400,
@@ -68,6 +69,8 @@ export interface Problem {
   code: ErrorCode;
   detail?: string;
   errors?: FieldError[];
+  /** For `unauthenticated` from the BFF: why the session ended (lib/shared/session-end.ts). */
+  reason?: SessionEndReason;
 }
 
 /** Shared by every copy of this module (Symbol.for), so `instanceof` holds across Next.js bundles. */
@@ -92,10 +95,12 @@ export class AppError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** For `method_not_allowed`: the methods that are (sent as Allow). */
   readonly allow: string[] | undefined;
+  /** For `unauthenticated` from the BFF: why the session ended, sent as the problem's `reason`. */
+  readonly reason: SessionEndReason | undefined;
 
   constructor(
     code: ErrorCode,
-    options: { detail?: string; errors?: FieldError[]; retryAfterSeconds?: number; allow?: string[]; cause?: unknown } = {},
+    options: { detail?: string; errors?: FieldError[]; retryAfterSeconds?: number; allow?: string[]; reason?: SessionEndReason; cause?: unknown } = {},
   ) {
     super(TITLES[code], { cause: options.cause });
     this.code = code;
@@ -104,6 +109,7 @@ export class AppError extends Error {
     this.fieldErrors = options.errors;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.allow = options.allow;
+    this.reason = options.reason;
   }
 
   /** The public body: never the cause, never a stack. */
@@ -115,6 +121,7 @@ export class AppError extends Error {
       code: this.code,
       ...(this.detail ? { detail: this.detail } : {}),
       ...(this.fieldErrors ? { errors: this.fieldErrors } : {}),
+      ...(this.reason ? { reason: this.reason } : {}),
     };
   }
 }
@@ -131,7 +138,7 @@ export function isProblem(value: unknown): value is Problem {
 
 /** Rebuilds an AppError from a problem body received over HTTP. */
 export function appErrorFromProblem(problem: Problem): AppError {
-  return new AppError(problem.code, { detail: problem.detail, errors: problem.errors });
+  return new AppError(problem.code, { detail: problem.detail, errors: problem.errors, reason: parseSessionEndReason(problem.reason) ?? undefined });
 }
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";

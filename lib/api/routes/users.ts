@@ -1,6 +1,6 @@
 import "server-only";
 import { createRoute, z } from "@hono/zod-openapi";
-import { changePassword, deleteUser, findUserById, reauthenticateSession, registerUser, toPublicUser, updateUserName } from "../../auth";
+import { changePassword, deleteUser, findRefreshReuseSincePreviousSignIn, findUserById, reauthenticateSession, registerUser, toPublicUser, updateUserName } from "../../auth";
 import { getRequestContext } from "../../shared/request-context";
 import { getCallerContext } from "../caller";
 import { AppError } from "../../shared/errors";
@@ -80,6 +80,23 @@ const reauthenticate = createRoute({
   responses: { 204: { description: "Proven" }, ...problemResponses(400, 401, 403, 413, 415, 429) },
 });
 
+const securityNoticesEnvelope = z.object({
+  /** Set when a session of this user was ended for refresh-token reuse since the previous sign-in. */
+  refreshReuseDetectedAt: z.string().datetime().nullable(),
+});
+
+const securityNotices = createRoute({
+  method: "get",
+  path: "/security-notices",
+  tags: ["Users"],
+  summary: "What to tell the user at this sign-in",
+  description:
+    "refreshReuseDetectedAt: when the token service last ended one of the user's sessions because its refresh token was used twice (a stolen session is suspected), if that happened since the previous sign-in; null otherwise. Session tokens only.",
+  security: bearerSecurity,
+  middleware: [requireScope("sessions:manage")] as const,
+  responses: { 200: { description: "Notices", content: { "application/json": { schema: securityNoticesEnvelope } } }, ...problemResponses(401, 403) },
+});
+
 /** Mounted at /users. */
 export const usersRoutes = createRouter().openapi(register, async (c) => {
   const user = await registerUser(c.req.valid("json"), getCallerContext(c));
@@ -110,6 +127,12 @@ export const meRoutes = createRouter()
     const context = getRequestContext(c.req.raw.headers);
     await changePassword({ userId, currentSessionId: sessionId, currentPassword, newPassword, revokePersonalAccessTokens, context });
     return c.body(null, 204);
+  })
+  .openapi(securityNotices, async (c) => {
+    const { userId, sessionId } = c.get("principal");
+    if (!sessionId) throw new AppError("forbidden");
+    const detectedAt = await findRefreshReuseSincePreviousSignIn(userId, sessionId);
+    return c.json({ refreshReuseDetectedAt: detectedAt?.toISOString() ?? null }, 200);
   })
   .openapi(reauthenticate, async (c) => {
     const { userId, sessionId } = c.get("principal");
