@@ -33,6 +33,10 @@ async function fillTokenForm(page: Page, name: string): Promise<void> {
 }
 
 export const PAGE_STATES: PageState[] = [
+  { name: "home, visitor", path: "/", as: "visitor" },
+  { name: "home, signed in", path: "/", ready: (page) => page.getByRole("link", { name: "Go to your notes" }) },
+  { name: "404", path: "/no-such-page", as: "visitor" },
+  { name: "404, signed in", path: "/notes/no-such-page" },
   { name: "login", path: "/login", as: "visitor" },
   {
     name: "login with an error",
@@ -44,6 +48,8 @@ export const PAGE_STATES: PageState[] = [
     },
   },
   { name: "login after the session ended", path: "/login?returnTo=%2Fnotes&notice=expired", as: "visitor", ready: (page) => page.getByRole("status") },
+  { name: "login after a session ended for security", path: "/login?notice=security", as: "visitor", ready: (page) => page.getByRole("status") },
+  { name: "login after signing out", path: "/login?notice=signed-out", as: "visitor", ready: (page) => page.getByRole("status") },
   { name: "register", path: "/register", as: "visitor" },
   {
     name: "register with errors",
@@ -98,4 +104,13 @@ export const PAGE_STATES: PageState[] = [
   },
   { name: "settings, activity", path: "/settings/activity", ready: (page) => page.getByText("Signed in").first() },
   { name: "settings, password", path: "/settings/password" },
+  { name: "settings, profile", path: "/settings/profile" },
+  {
+    name: "settings, profile deleting the account",
+    path: "/settings/profile",
+    act: async (page) => {
+      await page.getByRole("button", { name: "Delete account…" }).click();
+    },
+    ready: (page) => page.getByRole("button", { name: "Delete my account" }),
+  },
 ];

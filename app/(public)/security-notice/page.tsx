@@ -4,10 +4,9 @@ import { redirect } from "next/navigation";
 import { getBff } from "@/lib/wiring";
 import { safeReturnTo } from "@/lib/shared/return-to";
 import { Brand } from "../../components/brand";
+import { Time } from "../../components/time";
 
 export const metadata: Metadata = { title: "A session was ended for your security" };
-
-const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 
 /**
  * Shown right after a sign-in when, since the user's previous sign-in, the token service ended one
@@ -27,7 +26,7 @@ export default async function SecurityNoticePage({ searchParams }: { searchParam
         <h1>Check your account</h1>
         <div className="alert alert-warning security-notice" role="alert">
           <p>
-            We ended a session on <time dateTime={detectedAt.toISOString()}>{DATE_FORMAT.format(detectedAt)} UTC</time> because its sign-in
+            We ended a session on <Time iso={detectedAt.toISOString()} format="dateTime" /> because its sign-in
             token was used twice. If this wasn&apos;t you, change your password.
           </p>
         </div>
