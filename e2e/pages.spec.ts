@@ -164,6 +164,9 @@ test.describe("profile", () => {
     await expect(page.getByRole("navigation", { name: "Account" }).getByText("Grace Hopper", { exact: true })).toBeVisible();
     await page.reload();
     await expect(page.getByLabel("Display name")).toHaveValue("Grace Hopper");
+    // The header is rendered on the server from the session: the BFF updated it with the rename.
+    await page.goto("/notes");
+    await expect(page.getByRole("navigation", { name: "Account" }).getByText("Grace Hopper", { exact: true })).toBeVisible();
 
     await screenshots(browser, baseURL!, "settings-profile", async (shot) => {
       await shot.goto("/settings/profile");

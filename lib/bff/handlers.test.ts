@@ -242,7 +242,24 @@ describe("/bff/api proxy", () => {
     expect(response.status).toBe(413);
   });
 
-  it("refreshes an expired access token, re-seals the cookie, and survives 20 parallel requests", async () => {
+  it("a rename through PATCH /me re-seals the cookie with the new name; a refused one leaves it as it was", async () => {
+    const renamer = await registerUser({ name: "Old Name" });
+    const cookie = await login(renamer);
+    const headers = { ...SAME_ORIGIN, ...cookieHeader(cookie) };
+    const refused = await bff().handleApiProxy(request("/bff/api/me", { method: "PATCH", headers, json: { name: " " } }));
+    expect(refused.status).toBe(400);
+    expect(sessionCookieOf(refused)).toBeNull();
+
+    const renamed = await bff().handleApiProxy(request("/bff/api/me", { method: "PATCH", headers, json: { name: "New Name" } }));
+    expect(renamed.status).toBe(200);
+    expect((await renamed.json()).user.name).toBe("New Name");
+    const resealed = sessionCookieOf(renamed);
+    expect(resealed).not.toBeNull();
+    const view = await bff().handleSession(request("/bff/session?extend=false", { headers: cookieHeader(resealed!.value) }));
+    expect((await view.json()).user).toMatchObject({ id: renamer.id, email: renamer.email, name: "New Name" });
+  });
+
+    it("refreshes an expired access token, re-seals the cookie, and survives 20 parallel requests", async () => {
     const cookie = await login(user);
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const responses = await Promise.all(Array.from({ length: 20 }, () => bff().handleApiProxy(request("/bff/api/notes", { headers: cookieHeader(cookie) }))));

@@ -4,15 +4,15 @@
  */
 import "server-only";
 import { NextResponse } from "next/server";
-import type { ZodType } from "zod";
+import { z, type ZodType } from "zod";
 import { getConfig } from "../config";
 import { AppError, problemResponse, toFieldErrors } from "../shared/errors";
 import { getRequestContext, type RequestContext } from "../shared/request-context";
-import { credentialsSchema, reauthenticationSchema, registrationSchema } from "../shared/schemas";
+import { credentialsSchema, publicUserSchema, reauthenticationSchema, registrationSchema } from "../shared/schemas";
 import { readJson } from "./body";
 import { explainRefusedDevelopmentOrigin, isAllowedBffRequest } from "./csrf";
 import type { Clock } from "./dependencies";
-import { forwardToApi, readForwardedRequest } from "./proxy";
+import { forwardToApi, readForwardedRequest, type ForwardedRequest } from "./proxy";
 import type { FreshSession, Refresher } from "./refresh";
 import {
   expiredSessionCookie,
@@ -22,6 +22,7 @@ import {
   type BffSession,
   type SessionCookie,
   type SessionCookies,
+  type SessionUser,
 } from "./session-cookie";
 import type { SignedIn, SignIn } from "./sign-in";
 import type { TokenClient } from "./token-client";
@@ -70,6 +71,15 @@ function withCookie(response: Response, cookie: SessionCookie | null): Response 
   const next = new NextResponse(response.body, response);
   next.cookies.set(cookie);
   return next;
+}
+
+const renameAnswer = z.object({ user: publicUserSchema.pick({ id: true, email: true, name: true }) });
+
+/** The user as the API answered a successful change of the profile (PATCH /me), else null. */
+async function renamedUser(forwarded: ForwardedRequest, response: Response): Promise<SessionUser | null> {
+  if (forwarded.method !== "PATCH" || forwarded.path !== "/me" || !response.ok) return null;
+  const answer = renameAnswer.safeParse(await response.clone().json().catch(() => null));
+  return answer.success ? answer.data.user : null;
 }
 
 async function parse<T>(schema: ZodType<T>, request: Request, maxBytes?: number): Promise<T> {
@@ -206,6 +216,12 @@ export function createHandlers(parts: {
       }
       // The API refused a token we just checked: the session was revoked. End it here too.
       if (response.status === 401) throw await sessionEnded(fresh.session);
+      const renamed = await renamedUser(forwarded, response);
+      if (renamed) {
+        // The pages' header shows the session's user: the cookie carries the new name from now on.
+        const session = { ...fresh.session, user: renamed };
+        return withCookie(response, (await settleSession({ session, sealed: await cookies.seal(session) }, true)).cookie);
+      }
       return withCookie(response, (await settleSession(fresh, true)).cookie);
     }),
   };
