@@ -17,9 +17,9 @@ describe("session-end reasons", () => {
     expect(sessionEndReasonForRevocation("something_new")).toBe("expired");
   });
 
-  it("warns for every reason but the user's own sign-out", () => {
+  it("warns for every reason but the user's own acts (signing out, deleting the account)", () => {
     const info = SESSION_END_REASONS.filter((reason) => SESSION_END_NOTICES[reason].tone === "info");
-    expect(info).toEqual(["signed-out"]);
+    expect(info).toEqual(["signed-out", "account-deleted"]);
   });
 
   it("adds the notice to a login path only when there is a reason", () => {
