@@ -23,7 +23,7 @@ export function parseSessionEndReason(value: unknown): SessionEndReason | null {
   return typeof value === "string" && (SESSION_END_REASONS as readonly string[]).includes(value) ? (value as SessionEndReason) : null;
 }
 
-/** What the sign-in page says for each reason. Only `signed-out` (the user's own choice) is not a warning. */
+/** What the sign-in page says for each reason. Only the user's own acts (signing out, deleting the account) are not warnings. */
 export const SESSION_END_NOTICES: Record<SessionEndReason, { text: string; tone: "info" | "warning" }> = {
   "signed-out": { text: "You have signed out.", tone: "info" },
   "signed-out-elsewhere": { text: "You were signed out from another device. Please sign in again.", tone: "warning" },
