@@ -13,7 +13,7 @@ export default function NotFound() {
         <p className="muted">There is no page at this address. It may have moved, or the link may be mistyped.</p>
         <p className="button-row">
           <Link href="/" className="button button-primary">Go to the home page</Link>
-          <Link href="/notes" className="button button-secondary">Your notes</Link>
+          <Link href="/notes" className="button button-secondary">Open your notes</Link>
         </p>
       </div>
     </main>

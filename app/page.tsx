@@ -14,7 +14,7 @@ export default async function Home() {
         <Brand />
         <nav className="site-nav" aria-label="Account">
           {session ? (
-            <Link href="/notes" className="button button-secondary">Your notes</Link>
+            <Link href="/notes" className="button button-secondary">Open your notes</Link>
           ) : (
             <Link href="/login" className="button button-secondary">Sign in</Link>
           )}

@@ -35,7 +35,7 @@ test.describe("unsaved work", () => {
     const revoked = await request.delete("/api/v1/sessions?others=true", { headers: bearer(tokens.access_token) });
     expect(revoked.status()).toBeLessThan(300);
     await form.getByRole("button", { name: "Add note" }).click();
-    await expect(page).toHaveURL(/\/login\?returnTo=%2Fnotes&notice=expired$/);
+    await expect(page).toHaveURL(/\/login\?returnTo=%2Fnotes&notice=signed-out-elsewhere$/);
     expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain("Half-written");
 
     await signInOnLoginPage(page, account);
@@ -119,7 +119,7 @@ test.describe("unsaved work", () => {
     await expect(page.getByRole("alertdialog")).toBeVisible({ timeout: 20_000 });
     // Typing is not a request: the session still ends at its deadline.
     await page.getByRole("region", { name: "New note" }).getByLabel("Title").fill("Typed during the warning");
-    await page.waitForURL(/\/login\?returnTo=%2Fnotes&notice=expired$/, { timeout: 25_000 });
+    await page.waitForURL(/\/login\?returnTo=%2Fnotes&notice=idle$/, { timeout: 25_000 });
 
     await submitLoginForm(page, account);
     await page.waitForURL(`${origin}/notes`);
@@ -297,7 +297,7 @@ test.describe("the header on a phone", () => {
     const user = page.getByRole("navigation", { name: "Account" }).getByText(name);
     await expect(user).toHaveAttribute("title", new RegExp(`^${name} \\(`));
     const header = await page.locator(".site-header").boundingBox();
-    const brand = await page.getByRole("link", { name: "Keyhole" }).boundingBox();
+    const brand = await page.locator(".site-header .brand").boundingBox();
     const signOut = await page.getByRole("button", { name: "Sign out" }).boundingBox();
     const nav = await page.getByRole("navigation", { name: "Main" }).boundingBox();
     // Brand and Sign out on the first row, Notes and Settings on the second, nothing on a third.

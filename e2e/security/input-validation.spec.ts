@@ -338,6 +338,9 @@ test.describe("no malformed request causes a server error", () => {
         for (const query of queries) requests.push({ method, path: `${path}${query}`, headers: auth, label: `${method} ${path}${query}` });
       }
       for (const method of bodyMethods) {
+        // DELETE /me takes no body, so any body leaves it well-formed: it would delete the shared
+        // account (lib/api/routes/account.test.ts and e2e/pages.spec.ts cover it).
+        if (method === "DELETE" && path.endsWith("/me")) continue;
         for (const [name, body, type] of bodies) {
           requests.push({ method, path, headers: { ...auth, ...(type ? { "Content-Type": type } : {}) }, body, label: `${method} ${path} with ${name}` });
         }

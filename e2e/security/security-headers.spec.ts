@@ -48,6 +48,7 @@ test("every page has a nonce-based CSP with 'strict-dynamic', and every script c
   const cookie = await signInBff(origin, alice);
   const client = await cleanContext(origin);
   const pages: [string, Promise<APIResponse>][] = [
+    ["/ (the home page)", client.get("/")],
     ["/login", client.get("/login")],
     ["/register", client.get("/register")],
     ["/notes (signed in)", client.get("/notes", { headers: cookieHeader(cookie) })],
@@ -72,7 +73,7 @@ test("every page has a nonce-based CSP with 'strict-dynamic', and every script c
   expect(nonces.size, "a fresh nonce for every response").toBe(pages.length);
 
   // Redirects from pages carry the static headers and a policy too.
-  for (const path of ["/notes", "/"]) {
+  for (const path of ["/notes", "/settings"]) {
     const redirect = await client.get(path, { maxRedirects: 0 });
     expect(redirect.status(), path).toBeGreaterThanOrEqual(300);
     expectStaticHeaders(redirect, `${path} redirect`);
