@@ -7,7 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { basicAuth, expect, generatePassword, refreshGrant, registerAccount, test, unsealSessionCookie, type Account } from "./fixtures";
+import { basicAuth, bearer, expect, generatePassword, passwordGrant, refreshGrant, registerAccount, test, unsealSessionCookie, type Account } from "./fixtures";
 import { SESSION_COOKIE } from "./security/support/attacker";
 import { getTestRun, serverEnvironment } from "./support/test-run";
 
@@ -81,11 +81,14 @@ test.describe("why a session ended", () => {
     await phone.context.close();
   });
 
-  test("an account disabled from the command line: the open page's next request shows why", async ({ browser, baseURL, request }) => {
+  test("an account disabled from the command line: the open page's next request shows why", async ({ browser, baseURL, request, bffClient }) => {
     const account = await registerAccount(request);
     const device = await newDevice(browser, baseURL!);
     await signInWithForm(device.page, account);
     await expect(device.page.getByRole("heading", { name: "Your notes" })).toBeVisible();
+    // A newer session of the account's (sessions are revoked oldest first): once this server refuses
+    // it, it has learnt of the device's revocation too.
+    const probe = await passwordGrant(request, bffClient, account);
 
     // `npm run user:disable -- <email>` against this server's database.
     const run = getTestRun();
@@ -93,6 +96,8 @@ test.describe("why a session ended", () => {
       env: { ...process.env, ...serverEnvironment(run, run.servers.main) },
       stdio: "pipe",
     });
+    // A revocation made by another process reaches this server within a second (polled on SQLite).
+    await expect.poll(async () => (await request.get("/api/v1/notes", { headers: bearer(probe.access_token) })).status()).toBe(401);
 
     await device.page.getByLabel("Title").fill("written after the account was disabled");
     await device.page.getByRole("button", { name: "Add note" }).click();

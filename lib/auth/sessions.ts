@@ -131,6 +131,7 @@ export async function revokeOtherSessions(
   const others = await getDb().session.findMany({
     where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
     select: { id: true },
+    orderBy: { createdAt: "asc" },
   });
   for (const { id } of others) await revokeSession(id, reason, { context });
   return others.length;
