@@ -73,7 +73,7 @@ export async function proxy(request: NextRequest) {
     explainRefusedDevelopmentOrigin(origin);
     response = problemResponse(new AppError("csrf_rejected"));
   } else if (state instanceof AppError) {
-    response = unavailablePageResponse(state);
+    response = unavailablePageResponse(state, nonce);
   } else if (isProtected(pathname) && (!hasSessionCookie || state?.session === null)) {
     // Built on the configured origin, never on the Host header; says why a session the cookie still
     // names has ended (only its holder, the owner, learns it) and drops that dead cookie.
