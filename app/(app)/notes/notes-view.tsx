@@ -7,6 +7,7 @@ import { AppError } from "@/lib/shared/errors";
 import type { NoteDto } from "@/lib/shared/schemas";
 import { errorText } from "../errors";
 import { QueryStatus } from "../query-status";
+import { useConfirmStep } from "../use-confirm-step";
 
 // The API's limits (lib/shared/schemas.ts, not imported: it would bring zod into the page).
 const TITLE_MAX = 200;
@@ -278,19 +279,13 @@ function NoteItem({
   onDelete: () => void;
 }) {
   const [editing, setEditing] = useState<NoteDraft | null>(initialDraft ? { title: initialDraft.title, body: initialDraft.body } : null);
-  const [confirming, setConfirming] = useState(false);
+  const { confirming: confirmingDeletion, askRef: askDeletionRef, confirmRef: confirmDeletionRef, ask: askDeletion, cancel: cancelDeletion } = useConfirmStep();
   const [expanded, setExpanded] = useState(false);
   const updateNote = useUpdateNote();
   const draft = useDraftSaver(userId, sessionId, `edit:${note.id}`);
   const editButton = useRef<HTMLButtonElement>(null);
-  const deleteButton = useRef<HTMLButtonElement>(null);
-  const confirmButton = useRef<HTMLButtonElement>(null);
   const saving = note.id.startsWith("optimistic-");
   const error = noteErrorText(updateNote.error);
-
-  useEffect(() => {
-    if (confirming) confirmButton.current?.focus();
-  }, [confirming]);
 
   function change(next: NoteDraft) {
     setEditing(next);
@@ -334,11 +329,6 @@ function NoteItem({
     stopEditing("edit");
   }
 
-  function cancelDelete() {
-    setConfirming(false);
-    requestAnimationFrame(() => deleteButton.current?.focus());
-  }
-
   if (editing) {
     return (
       <li className="note" id={`note-${note.id}`} tabIndex={-1}>
@@ -376,14 +366,14 @@ function NoteItem({
         {saving ? "Saving…" : edited ? <>Updated <Time iso={note.updatedAt} /></> : <>Added <Time iso={note.createdAt} /></>}
       </p>
       {error ? <p className="field-error" role="alert">{error}</p> : null}
-      {confirming ? (
+      {confirmingDeletion ? (
         <div className="confirm-row" role="group" aria-label={`Delete ${note.title}?`}>
           <p className="small">Delete this note? This cannot be undone.</p>
           <div className="button-row">
-            <button ref={confirmButton} type="button" className="button button-danger" onClick={onDelete}>
+            <button ref={confirmDeletionRef} type="button" className="button button-danger" onClick={onDelete}>
               Yes, delete
             </button>
-            <button type="button" className="button button-secondary" onClick={cancelDelete}>
+            <button type="button" className="button button-secondary" onClick={cancelDeletion}>
               Cancel
             </button>
           </div>
@@ -393,7 +383,7 @@ function NoteItem({
           <button ref={editButton} type="button" className="button button-secondary" onClick={() => setEditing({ title: note.title, body: note.body })} disabled={saving} aria-label={`Edit ${note.title}`}>
             Edit
           </button>
-          <button ref={deleteButton} type="button" className="button button-danger" onClick={() => setConfirming(true)} disabled={saving} aria-label={`Delete ${note.title}`}>
+          <button ref={askDeletionRef} type="button" className="button button-danger" onClick={askDeletion} disabled={saving} aria-label={`Delete ${note.title}`}>
             Delete
           </button>
         </div>

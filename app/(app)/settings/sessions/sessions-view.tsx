@@ -5,6 +5,7 @@ import type { SessionDto } from "@/lib/shared/schemas";
 import { errorText } from "../../errors";
 import { formatDateTime, formatRelative } from "../format";
 import { QueryStatus } from "../../query-status";
+import { useConfirmStep } from "../../use-confirm-step";
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -13,13 +14,11 @@ function plural(count: number, word: string): string {
 export function SessionsView() {
   const sessions = useSessions();
   const revokeOthers = useRevokeOtherSessions();
-  const [confirmingOthers, setConfirmingOthers] = useState(false);
+  const { confirming: confirmingSignOutAll, askRef: askSignOutAllRef, confirmRef: confirmSignOutAllRef, ask: askSignOutAll, cancel: cancelSignOutAll, close: closeSignOutAll } = useConfirmStep();
   /** What the last sign-out did, announced in the live region below the list and focused. */
   const [signedOut, setSignedOut] = useState<{ message: string } | null>(null);
   const statusRef = useRef<HTMLParagraphElement>(null);
   const errorRef = useRef<HTMLParagraphElement>(null);
-  const confirmOthersRef = useRef<HTMLButtonElement>(null);
-  const startOthersRef = useRef<HTMLButtonElement>(null);
   const items = sessions.data ?? [];
   const others = items.filter((session) => !session.current).length;
 
@@ -34,18 +33,9 @@ export function SessionsView() {
     if (signedOut) statusRef.current?.focus();
   }, [signedOut]);
 
-  useEffect(() => {
-    if (confirmingOthers) confirmOthersRef.current?.focus();
-  }, [confirmingOthers]);
-
-  function cancelOthers() {
-    setConfirmingOthers(false);
-    requestAnimationFrame(() => startOthersRef.current?.focus());
-  }
-
   function signOutOthers() {
     setSignedOut(null);
-    revokeOthers.mutate(undefined, { onSettled: () => setConfirmingOthers(false) });
+    revokeOthers.mutate(undefined, { onSettled: closeSignOutAll });
   }
 
   const statusText = revokeOthers.isSuccess ? `Signed out ${plural(revokeOthers.data.revoked, "other device")}.` : (signedOut?.message ?? null);
@@ -79,17 +69,17 @@ export function SessionsView() {
             <h2 id="others-heading">Other devices</h2>
             {others === 0 ? (
               <p className="muted small">You are not signed in anywhere else.</p>
-            ) : confirmingOthers ? (
+            ) : confirmingSignOutAll ? (
               <div className="confirm-row" role="group" aria-label="Sign out all other devices?">
                 <p className="small">
                   {others === 1 ? "The other device" : `All ${plural(others, "other device")}`} will be signed out at once and must sign in
                   again. This device stays signed in.
                 </p>
                 <div className="button-row">
-                  <button ref={confirmOthersRef} type="button" className="button button-danger" onClick={signOutOthers} disabled={revokeOthers.isPending}>
+                  <button ref={confirmSignOutAllRef} type="button" className="button button-danger" onClick={signOutOthers} disabled={revokeOthers.isPending}>
                     {revokeOthers.isPending ? "Signing out…" : "Yes, sign them out"}
                   </button>
-                  <button type="button" className="button button-secondary" onClick={cancelOthers} disabled={revokeOthers.isPending}>
+                  <button type="button" className="button button-secondary" onClick={cancelSignOutAll} disabled={revokeOthers.isPending}>
                     Cancel
                   </button>
                 </div>
@@ -100,7 +90,7 @@ export function SessionsView() {
                   Signs out {others === 1 ? "the other device" : `all ${plural(others, "other device")}`}. This device stays signed in.
                 </p>
                 <div>
-                  <button ref={startOthersRef} type="button" className="button button-danger" onClick={() => setConfirmingOthers(true)}>
+                  <button ref={askSignOutAllRef} type="button" className="button button-danger" onClick={askSignOutAll}>
                     {`Sign out all other devices (${others})`}
                   </button>
                 </div>
@@ -121,30 +111,19 @@ export function SessionsView() {
 
 function SessionItem({ session, onSignedOut }: { session: SessionDto; onSignedOut: (title: string) => void }) {
   const revoke = useRevokeSession();
-  const [confirming, setConfirming] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const startRef = useRef<HTMLButtonElement>(null);
+  const { confirming: confirmingSignOutOne, askRef: askSignOutOneRef, confirmRef: confirmSignOutOneRef, ask: askSignOutOne, cancel: cancelSignOutOne, close: closeSignOutOne } = useConfirmStep();
   const errorRef = useRef<HTMLParagraphElement>(null);
   const title = `${session.browser} · ${session.device}`;
-
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
 
   useEffect(() => {
     // The confirmation is gone: focus the reason it did not work.
     if (revoke.isError) errorRef.current?.focus();
   }, [revoke.isError]);
 
-  function cancel() {
-    setConfirming(false);
-    requestAnimationFrame(() => startRef.current?.focus());
-  }
-
   function signOut() {
     revoke.mutate(session.id, {
       onSuccess: () => onSignedOut(title),
-      onError: () => setConfirming(false),
+      onError: closeSignOutOne,
     });
   }
 
@@ -177,21 +156,21 @@ function SessionItem({ session, onSignedOut }: { session: SessionDto; onSignedOu
           {errorText(revoke.error, "This device was already signed out.")}
         </p>
       ) : null}
-      {session.current ? null : confirming ? (
+      {session.current ? null : confirmingSignOutOne ? (
         <div className="confirm-row" role="group" aria-label={`Sign out ${title}?`}>
           <p className="small">That device will have to sign in again.</p>
           <div className="button-row">
-            <button ref={confirmRef} type="button" className="button button-danger" onClick={signOut} disabled={revoke.isPending}>
+            <button ref={confirmSignOutOneRef} type="button" className="button button-danger" onClick={signOut} disabled={revoke.isPending}>
               {revoke.isPending ? "Signing out…" : "Yes, sign out"}
             </button>
-            <button type="button" className="button button-secondary" onClick={cancel} disabled={revoke.isPending}>
+            <button type="button" className="button button-secondary" onClick={cancelSignOutOne} disabled={revoke.isPending}>
               Cancel
             </button>
           </div>
         </div>
       ) : (
         <div className="button-row">
-          <button ref={startRef} type="button" className="button button-secondary" onClick={() => setConfirming(true)} aria-label={`Sign out ${title}`}>
+          <button ref={askSignOutOneRef} type="button" className="button button-secondary" onClick={askSignOutOne} aria-label={`Sign out ${title}`}>
             Sign out
           </button>
         </div>

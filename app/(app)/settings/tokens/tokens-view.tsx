@@ -6,6 +6,7 @@ import type { PatScope } from "@/lib/shared/scopes";
 import { errorText, fieldErrorMap } from "../../errors";
 import { formatDate, formatDateTime, formatRelative } from "../format";
 import { QueryStatus } from "../../query-status";
+import { useConfirmStep } from "../../use-confirm-step";
 
 /** Every scope a token may carry (the type makes sure none is missing), in the order the form offers them. */
 const SCOPE_LABELS: Record<PatScope, string> = {
@@ -348,21 +349,10 @@ function TokenList({ headingRef }: { headingRef: React.RefObject<HTMLHeadingElem
 
 function TokenItem({ token, onRevoked }: { token: PersonalAccessTokenDto; onRevoked: () => void }) {
   const revoke = useRevokeToken();
-  const [confirming, setConfirming] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
-  const revokeRef = useRef<HTMLButtonElement>(null);
+  const { confirming: confirmingRevocation, askRef: askRevocationRef, confirmRef: confirmRevocationRef, ask: askRevocation, cancel: cancelRevocation } = useConfirmStep();
   // Expired as of this render on purpose: a token that expires while the page is open shows so on the next render.
   // eslint-disable-next-line react-hooks/purity
   const expired = token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now();
-
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
-
-  function cancel() {
-    setConfirming(false);
-    requestAnimationFrame(() => revokeRef.current?.focus());
-  }
 
   return (
     <li className="settings-item" aria-busy={revoke.isPending}>
@@ -393,21 +383,21 @@ function TokenItem({ token, onRevoked }: { token: PersonalAccessTokenDto; onRevo
         </div>
       </dl>
       {revoke.isError ? <p className="field-error" role="alert">{errorText(revoke.error, "This token was already revoked.")}</p> : null}
-      {confirming ? (
+      {confirmingRevocation ? (
         <div className="confirm-row" role="group" aria-label={`Revoke ${token.name}?`}>
           <p className="small">Programs using this token will stop working at once.</p>
           <div className="button-row">
-            <button ref={confirmRef} type="button" className="button button-danger" onClick={() => revoke.mutate(token.id, { onSuccess: onRevoked })} disabled={revoke.isPending}>
+            <button ref={confirmRevocationRef} type="button" className="button button-danger" onClick={() => revoke.mutate(token.id, { onSuccess: onRevoked })} disabled={revoke.isPending}>
               {revoke.isPending ? "Revoking…" : "Yes, revoke"}
             </button>
-            <button type="button" className="button button-secondary" onClick={cancel} disabled={revoke.isPending}>
+            <button type="button" className="button button-secondary" onClick={cancelRevocation} disabled={revoke.isPending}>
               Cancel
             </button>
           </div>
         </div>
       ) : (
         <div className="button-row">
-          <button ref={revokeRef} type="button" className="button button-danger" onClick={() => setConfirming(true)} aria-label={`Revoke ${token.name}`}>
+          <button ref={askRevocationRef} type="button" className="button button-danger" onClick={askRevocation} aria-label={`Revoke ${token.name}`}>
             Revoke
           </button>
         </div>
