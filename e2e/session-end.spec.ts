@@ -86,9 +86,11 @@ test.describe("why a session ended", () => {
     const device = await newDevice(browser, baseURL!);
     await signInWithForm(device.page, account);
     await expect(device.page.getByRole("heading", { name: "Your notes" })).toBeVisible();
-    // A newer session of the account's (sessions are revoked oldest first): once this server refuses
-    // it, it has learnt of the device's revocation too.
+    // A newer session of the account's (sessions are revoked oldest first), used once so that this
+    // server has it confirmed as live, like the device's: from then on only the revocation poll ends
+    // it, so once the server refuses it, it has learnt of the device's revocation too.
     const probe = await passwordGrant(request, bffClient, account);
+    expect((await request.get("/api/v1/notes", { headers: bearer(probe.access_token) })).status()).toBe(200);
 
     // `npm run user:disable -- <email>` against this server's database.
     const run = getTestRun();

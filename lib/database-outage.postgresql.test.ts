@@ -49,6 +49,8 @@ const ANSWER_WITHIN_MS = 1_500;
 let user: TestUser;
 let tokens: TokenResponse;
 let cookie: string;
+/** A page read as a browser at APP_ORIGIN sends it to proxy.ts: the Host it opened, the session cookie. */
+const pageRead = (path: string) => new NextRequest(`${ORIGIN}${path}`, { headers: { host: new URL(ORIGIN).host, ...withSessionCookie(cookie) } });
 let pat: string;
 let noteId: string;
 const latenciesMs: Record<string, number> = {};
@@ -156,7 +158,7 @@ describe.each([
 
     test("a page read with the session cookie is the 503 unavailable page (proxy.ts), not the sign-in page", async () => {
       const startedMs = performance.now();
-      const response = await proxy(new NextRequest(`${ORIGIN}/notes`, { headers: withSessionCookie(cookie) }));
+      const response = await proxy(pageRead("/notes"));
       const html = await response.text();
       latenciesMs["GET /notes (page)"] = Math.round(performance.now() - startedMs);
       expect(response.status).toBe(503);
@@ -188,7 +190,7 @@ describe.each([
       expect(viaApi.json.items.map((note: { id: string }) => note.id)).toContain(noteId);
       expect((await readBody(await api(`${BASE}/notes`, { headers: bearer(pat) }))).status).toBe(200);
 
-      const page = await proxy(new NextRequest(`${ORIGIN}/notes`, { headers: withSessionCookie(cookie) }));
+      const page = await proxy(pageRead("/notes"));
       expect(page.status).toBe(200);
       expect(page.headers.get("x-middleware-next")).toBe("1");
     });
