@@ -43,6 +43,8 @@ test.describe("why a session ended", () => {
     await signInWithForm(laptop.page, account);
     await signInWithForm(phone.page, account);
     await expect(phone.page).toHaveURL(/\/notes$/);
+    // The page's own first requests (the idle watcher's) are over: only the reload below meets the ended session.
+    await phone.page.waitForLoadState("networkidle");
 
     const sessions = await (await laptop.context.request.get("/bff/api/sessions")).json();
     const other = sessions.items.find((session: { current: boolean }) => !session.current);
