@@ -53,4 +53,25 @@ describe("the database under several instances (SQLite)", () => {
     expect(await other).toBe(0);
     expect(await db.sessionRevocation.count({ where: { sessionId: "other-instance" } })).toBe(1);
   });
+
+  it("reuses each statement with the arguments of every call, and a failed statement does not spoil the next", async () => {
+    const db = getDb();
+    const makeUser = (name: string) => db.user.create({ data: { id: crypto.randomUUID(), email: `${crypto.randomUUID()}@example.com`, name, passwordHash: "x" } });
+    const [first, second] = [await makeUser("First"), await makeUser("Second")];
+    // The same SQL text over and over, with different arguments each time.
+    for (let round = 0; round < 3; round += 1) {
+      for (const user of [first, second]) {
+        const rows = await db.$queryRaw<{ name: string }[]>`SELECT "name" FROM "User" WHERE "id" = ${user.id}`;
+        expect(rows).toEqual([{ name: user.name }]);
+        expect((await db.user.findUnique({ where: { id: user.id } }))?.name).toBe(user.name);
+      }
+    }
+    // A unique violation from a cached INSERT, then the same INSERT with other values succeeds.
+    await expect(db.user.create({ data: { id: crypto.randomUUID(), email: first.email, name: "Clash", passwordHash: "x" } })).rejects.toThrow();
+    const third = await makeUser("Third");
+    expect((await db.user.findUnique({ where: { id: third.id } }))?.name).toBe("Third");
+    // Transactions still begin (IMMEDIATE) and commit through the reused statements.
+    await db.$transaction([db.user.update({ where: { id: first.id }, data: { name: "Renamed" } }), db.user.update({ where: { id: second.id }, data: { name: "Renamed too" } })]);
+    expect((await db.user.findMany({ where: { id: { in: [first.id, second.id] } }, orderBy: { name: "asc" } })).map((user) => user.name)).toEqual(["Renamed", "Renamed too"]);
+  });
 });
