@@ -14,6 +14,11 @@ declare module "autocannon" {
     duration?: number;
     /** Seconds per request. */
     timeout?: number;
+    /** Request hooks: `context` is kept per connection from a request to its response. */
+    requests?: {
+      setupRequest?(request: { headers?: Record<string, string> }, context: Record<string, unknown>): object;
+      onResponse?(status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>): void;
+    }[];
   }
 
   interface Histogram {

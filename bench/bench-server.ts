@@ -67,12 +67,16 @@ export interface ServerOptions {
   cpuProfileDir?: string;
   /** A PostgreSQL server (postgresql://…) to run on, in a fresh database dropped on stop; SQLite when absent. */
   postgresServerUrl?: string;
+  /** A second instance of a running server: its database and secrets, no setup, nothing dropped on stop. */
+  instanceOf?: BenchServer;
 }
 
 export interface BenchServer {
   name: string;
   url: string;
   bffClientSecret: string;
+  databaseUrl: string;
+  secrets: ReturnType<typeof generateSecrets>;
   metrics(options?: { reset?: boolean }): Promise<BenchMetrics>;
   /** The end of the server's output (it is deleted with the server's directory on stop). */
   logTail(): string;
@@ -122,10 +126,12 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   const [port, metricsPort] = (await findFreePorts(2)) as [number, number];
   const url = `http://127.0.0.1:${port}`;
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  const secrets = generateSecrets();
-  const postgres = options.postgresServerUrl;
+  const shared = options.instanceOf;
+  const secrets = shared?.secrets ?? generateSecrets();
+  const postgres = shared ? undefined : options.postgresServerUrl;
   const postgresDatabase = postgres ? testDatabaseName("bench") : null;
-  const databaseUrl = postgres && postgresDatabase ? await createDatabase(postgres, postgresDatabase) : `file:${path.join(dir, "bench.db")}`;
+  const databaseUrl =
+    shared?.databaseUrl ?? (postgres && postgresDatabase ? await createDatabase(postgres, postgresDatabase) : `file:${path.join(dir, "bench.db")}`);
   const env = { ...process.env, ...serverEnvironment(url, port, metricsPort, databaseUrl, secrets, options.env ?? {}) };
   const cleanUp = async () => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -212,6 +218,8 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     name: options.name,
     url,
     bffClientSecret: secrets.BFF_CLIENT_SECRET,
+    databaseUrl,
+    secrets,
     metrics,
     logTail: readLogTail,
     takeSampledPeakRss() {

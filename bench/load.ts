@@ -11,6 +11,12 @@ export interface LoadSpec {
   body?: string;
   connections: number;
   durationSeconds: number;
+  /**
+   * A header whose value changes with every request, round-robin over `values` (1,000 distinct
+   * session cookies, say). With `cookieName`, a Set-Cookie of that name in an answer replaces the
+   * value it answered, as a browser keeps the newest cookie (a re-sealed or refreshed session).
+   */
+  rotate?: { header: string; values: string[]; cookieName?: string };
 }
 
 export interface RunResult {
@@ -41,9 +47,35 @@ export function median(values: number[]): number {
   return finite.length % 2 ? finite[middle]! : (finite[middle - 1]! + finite[middle]!) / 2;
 }
 
+/** autocannon's per-request hooks for `spec.rotate`; the index travels in the request's context. */
+function rotation(rotate: NonNullable<LoadSpec["rotate"]>) {
+  const values = rotate.values;
+  let next = 0;
+  const prefix = rotate.cookieName ? `${rotate.cookieName}=` : null;
+  return {
+    setupRequest(request: { headers?: Record<string, string> }, context: { index?: number }) {
+      const index = next;
+      next = (next + 1) % values.length;
+      context.index = index;
+      return { ...request, headers: { ...request.headers, [rotate.header]: values[index]! } };
+    },
+    onResponse(_status: number, _body: string, context: { index?: number }, headers: Record<string, string | string[]>) {
+      if (!prefix || context.index === undefined) return;
+      const setCookie = headers["set-cookie"];
+      for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
+        if (!line.startsWith(prefix)) continue;
+        const end = line.indexOf(";");
+        const value = end < 0 ? line : line.slice(0, end);
+        if (value.length > prefix.length) values[context.index] = value;
+      }
+    },
+  };
+}
+
 export async function runLoad(spec: LoadSpec): Promise<RunResult> {
   const latencies: number[] = [];
   const instance = autocannon({
+    ...(spec.rotate ? { requests: [rotation(spec.rotate)] } : {}),
     url: spec.url,
     method: spec.method ?? "GET",
     headers: spec.headers,

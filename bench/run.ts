@@ -1,28 +1,34 @@
 /**
- * `npm run bench`: Keyhole's benchmark suite. Builds if needed (bench/build.ts), starts the
- * production server on a free loopback port with a fresh database and bench users
- * (bench/bench-server.ts), drives it with autocannon from this process, stops everything it
- * started, prints a table and writes bench/results.json.
+ * `npm run bench`: Keyhole's benchmark suite, with the floor and its peers in the same run. Builds
+ * if needed (bench/build.ts, and the apps under bench/apps through bench/peers.ts), then:
  *
- * Scenarios (each: one warm-up run, then 3 measured runs; medians are reported):
- *   baseline  GET /.well-known/jwks.json, a route that does next to nothing (a cached,
- *             constant JSON document; no proxy, session or database): the framework's floor
- *   session   GET /bff/session with the session cookie
- *   direct    GET /api/v1/notes with a bearer access token
- *   bff       GET /bff/api/notes with the session cookie (the same 20 notes)
- *   pat       GET /api/v1/notes with a personal access token
- *   baseline-cookie  diagnostic: `baseline` sent with the session cookie, to show what Next.js
- *             itself spends on a request that carries the ~1 KB sealed cookie
- *   They run round-robin, so a noisy neighbour slows all of them alike and ratios hold.
- *   login-storm  8 logins in flight (POST /bff/login, bcrypt cost 12) while `session` runs;
- *                each storm run is paired with a `session` run alone just before it.
- *   refresh-storm  a second server with ACCESS_TOKEN_TTL=10s: 20 sessions whose access tokens
- *                have all expired get 10 parallel requests each at once; counts non-2xx
- *                answers and sessions lost (newest cookie no longer gets 200 from /bff/session).
+ * Sessions blocks, on SQLite and then on PostgreSQL: a Keyhole server (bench/bench-server.ts) with
+ * 50 users × 20 notes and 1,000 signed-in sessions (20 per user), beside
+ *   floor              a bare Next.js route handler in a minimal app (bench/apps/floor), same Next.js,
+ *                      same launcher and flags: what any Next.js app pays per request
+ *   authjs, better-auth, better-auth-cache   the peers' session checks, each with 1,000 sessions
+ * and the scenarios, each a warm-up then MEASURED_RUNS runs, round-robin (a noisy neighbour slows
+ * them alike, so the ratios hold better than the absolute numbers):
+ *   session        GET /bff/session, the 1,000 cookies in turn (a browser's cookie jar: a re-sealed
+ *                  cookie replaces the old one)
+ *   bff            GET /bff/api/notes (20 notes), the 1,000 cookies in turn
+ *   direct         GET /api/v1/notes, 1,000 bearer access tokens in turn
+ *   pat            GET /api/v1/notes, the 50 users' personal access tokens in turn
+ *   keyhole-floor  GET /.well-known/jwks.json, Keyhole's own cheapest route (diagnostic)
+ * then the first-request cost: a second Keyhole instance on the same database gets each session's
+ * first request, then its second, one at a time.
+ * The bench users are made at bcrypt cost 4 so that 1,000 sign-ins take seconds; no timed route hashes.
  *
- * Options: --run-seconds N (5), --warmup-seconds N (3), --connections N (10),
- *          --build (always build) | --no-build (never), --cpu-prof (profile the main server
- *          into bench/profiles/), --skip-refresh-storm.
+ * login-storm  a server at bcrypt cost 12: 8 logins in flight while `session` runs; each storm run
+ *              is paired with a `session` run alone just before it.
+ * refresh-storm  a server with ACCESS_TOKEN_TTL=10s: 20 sessions whose access tokens have all
+ *              expired get 10 parallel requests each at once; counts non-2xx answers and sessions
+ *              lost (newest cookie no longer gets 200 from /bff/session).
+ *
+ * Options: --run-seconds N (5), --warmup-seconds N (3), --connections N (32),
+ *          --build (always build) | --no-build (never), --cpu-prof (profile the login-storm server
+ *          into bench/profiles/), --skip-postgres, --skip-login-storm, --skip-refresh-storm,
+ *          --postgres-url URL.
  * Every load loop is bounded by its duration; the whole run by a watchdog.
  */
 import { execFileSync } from "node:child_process";
@@ -30,29 +36,22 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import {
-  accessToken,
-  bffLoginRequest,
-  createNotes,
-  createPersonalAccessToken,
-  registerUser,
-  SESSION_COOKIE,
-  signInCookie,
-  type BenchUser,
-} from "./accounts";
+import { bffLoginRequest, populate, registerUser, SESSION_COOKIE, signInAll, signInCookie, type BenchUser, type Population } from "./accounts";
 import { BASELINE_PATH, delay, ROOT, startServer, type BenchServer } from "./bench-server";
 import { ensureBuild } from "./build";
 import { closeConnections, requestJson, setCookieValue } from "./http";
 import { median, percentile, runLoad, type LoadSpec, type RunResult } from "./load";
+import { ensurePeerApps, startPeer, type PeerApp, type PeerName } from "./peers";
 
 const { values: args } = parseArgs({
   options: {
     "run-seconds": { type: "string", default: "5" },
     "warmup-seconds": { type: "string", default: "3" },
-    connections: { type: "string", default: "10" },
+    connections: { type: "string", default: "32" },
     build: { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
     "cpu-prof": { type: "boolean", default: false },
+    "skip-login-storm": { type: "boolean", default: false },
     "skip-refresh-storm": { type: "boolean", default: false },
     // The throughput scenarios again on PostgreSQL (a fresh database on this server, dropped after).
     "postgres-url": { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
@@ -66,13 +65,20 @@ const CONNECTIONS = boundedInt(args.connections, 1, 100);
 const MEASURED_RUNS = 3;
 const LOGINS_IN_FLIGHT = 8;
 const NOTES = 20;
+const SHAPE = { users: 50, notesPerUser: NOTES, sessionsPerUser: 20 };
+/** Cheap hashes for the bench users (see the header), and X-Forwarded-For taken from the bench, which registers 50 users from 50 addresses. */
+const POPULATION_SERVER_ENV = { BCRYPT_COST: "4", TRUST_PROXY: "1" };
+/** Sign the sessions in afresh after this: well before their access tokens (5 min) are due for a refresh. */
+const RENEW_SESSIONS_AFTER_MS = 150_000;
+/** Sessions used to warm up the second instance before its first requests are timed. */
+const FIRST_REQUEST_WARMUP = 20;
 const REFRESH_STORM = { sessions: 20, requestsPerSession: 10, accessTokenTtlSeconds: 10 };
 const REFRESH_STORM_SIGN_IN_CONCURRENCY = 4;
 /** Past exp plus the verifier's clock tolerance (5 s), so every token in the storm is really expired. */
 const REFRESH_STORM_EXPIRY_MARGIN_MS = 6_000;
 /** Lets the password pool finish logins a storm run abandoned before the next run starts. */
 const STORM_DRAIN_MS = 3_000;
-const WATCHDOG_MS = 15 * 60_000;
+const WATCHDOG_MS = 40 * 60_000;
 const RESULTS_FILE = path.join(ROOT, "bench", "results.json");
 const MIB = 1024 * 1024;
 
@@ -82,8 +88,8 @@ function boundedInt(value: string | undefined, min: number, max: number): number
   return number;
 }
 
-type ThroughputName = "baseline" | "session" | "direct" | "bff" | "pat" | "baseline-cookie";
-const THROUGHPUT_SCENARIOS: ThroughputName[] = ["baseline", "session", "direct", "bff", "pat", "baseline-cookie"];
+/** A server whose CPU, event loop and memory the bench reads: Keyhole or a peer app. */
+type Measured = Pick<BenchServer, "metrics" | "takeSampledPeakRss">;
 
 /** A load run with the server's own cost per request: CPU of all its threads, and main-thread (event-loop) busy time. */
 interface MeasuredRun extends RunResult {
@@ -100,7 +106,8 @@ interface ScenarioSummary {
   peakRssMiB: number;
 }
 
-const servers = new Set<BenchServer>();
+/** Anything the run started that must be stopped: Keyhole servers and peer apps. */
+const servers = new Set<{ name: string; logTail(): string; stop(): Promise<unknown> }>();
 let stopping: Promise<void> | null = null;
 
 /** Stops every server this run started (idempotent). */
@@ -125,7 +132,7 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 /** Runs one load and reads the server's CPU and event-loop time around it. */
-async function measuredRun(server: BenchServer, spec: LoadSpec): Promise<MeasuredRun> {
+async function measuredRun(server: Measured, spec: LoadSpec): Promise<MeasuredRun> {
   const before = await server.metrics();
   const result = await runLoad(spec);
   const after = await server.metrics();
@@ -178,69 +185,180 @@ function gitCommit(): string | null {
   }
 }
 
-/** Fails early, with the answer, when a scenario's request does not get 200. */
-async function expectOk(spec: LoadSpec, what: string): Promise<unknown> {
-  const response = await requestJson(spec.url, { method: spec.method, headers: spec.headers, body: spec.body });
+/** Fails early, with the answer, when a request does not get 200. */
+async function expectOk(url: string, headers: Record<string, string>, what: string): Promise<unknown> {
+  const response = await requestJson(url, { headers });
   if (response.status !== 200) throw new Error(`bench: ${what} answered ${response.status}: ${JSON.stringify(response.body).slice(0, 300)}`);
   return response.body;
 }
 
-async function runThroughputScenarios(server: BenchServer, user: BenchUser, pat: string) {
-  const load = (path: string, headers: Record<string, string>, durationSeconds: number): LoadSpec => ({
-    url: `${server.url}${path}`,
-    headers,
-    connections: CONNECTIONS,
-    durationSeconds,
-  });
-  // A fresh cookie or access token for every run: each run starts like a new client, a cookie is
-  // never older than a minute (no idle re-seal on every request) and no token expires mid-run.
-  const specs: Record<ThroughputName, { description: string; prepare: (seconds: number) => Promise<LoadSpec> }> = {
-    baseline: { description: `GET ${BASELINE_PATH} (cached constant JSON)`, prepare: async (s) => load(BASELINE_PATH, {}, s) },
-    session: { description: "GET /bff/session, cookie", prepare: async (s) => load("/bff/session", { cookie: await signInCookie(server, user) }, s) },
-    direct: {
-      description: "GET /api/v1/notes, bearer JWT",
-      prepare: async (s) => load("/api/v1/notes", { authorization: `Bearer ${await accessToken(server, user)}` }, s),
-    },
-    bff: { description: "GET /bff/api/notes, cookie", prepare: async (s) => load("/bff/api/notes", { cookie: await signInCookie(server, user) }, s) },
-    pat: { description: "GET /api/v1/notes, personal access token", prepare: async (s) => load("/api/v1/notes", { authorization: `Bearer ${pat}` }, s) },
-    "baseline-cookie": {
-      description: "diagnostic: baseline carrying the session cookie",
-      prepare: async (s) => load(BASELINE_PATH, { cookie: await signInCookie(server, user) }, s),
-    },
+/** Checks every session and token of the population before anything is timed: 200, the right user, the same notes. */
+async function verifyKeyhole(server: BenchServer, population: Population): Promise<void> {
+  for (const [index, cookie] of population.cookies.entries()) {
+    const body = (await expectOk(`${server.url}/bff/session?extend=false`, { cookie }, "GET /bff/session")) as { user?: { email?: string } };
+    if (body.user?.email !== population.cookieEmails[index]) throw new Error(`bench: session ${index} answered for ${body.user?.email}, not ${population.cookieEmails[index]}`);
+  }
+  for (const index of [0, population.cookies.length - 1]) {
+    const direct = (await expectOk(`${server.url}/api/v1/notes`, { authorization: `Bearer ${population.accessTokens[index]}` }, "direct")) as { items: unknown[] };
+    const viaBff = (await expectOk(`${server.url}/bff/api/notes`, { cookie: population.cookies[index]! }, "bff")) as { items: unknown[] };
+    const owner = population.users.find((user) => user.email === population.cookieEmails[index])!;
+    const viaPat = (await expectOk(`${server.url}/api/v1/notes`, { authorization: `Bearer ${owner.pat}` }, "pat")) as { items: unknown[] };
+    if (JSON.stringify(direct) !== JSON.stringify(viaBff) || JSON.stringify(direct) !== JSON.stringify(viaPat) || direct.items.length !== NOTES) {
+      throw new Error("bench: direct, bff and pat did not return the same notes");
+    }
+  }
+}
+
+type SessionScenario = "floor" | "keyhole-floor" | "session" | "bff" | "direct" | "pat" | PeerName;
+const PEER_NAMES: PeerName[] = ["authjs", "better-auth", "better-auth-cache"];
+const KEYHOLE_SCENARIOS: SessionScenario[] = ["keyhole-floor", "session", "bff", "direct", "pat"];
+const SESSION_SCENARIOS: SessionScenario[] = ["floor", "keyhole-floor", "session", "bff", "direct", "pat", ...PEER_NAMES];
+const SCENARIO_DESCRIPTIONS: Record<SessionScenario, string> = {
+  floor: "floor app: a bare Next route handler (bench/apps/floor)",
+  "keyhole-floor": `Keyhole's own floor: GET ${BASELINE_PATH}`,
+  session: "GET /bff/session, 1,000 session cookies",
+  bff: "GET /bff/api/notes (20 notes), 1,000 session cookies",
+  direct: "GET /api/v1/notes (20 notes), 1,000 bearer JWTs",
+  pat: "GET /api/v1/notes (20 notes), 50 personal access tokens",
+  authjs: "Auth.js v5 auth() (JWE session), 1,000 sessions",
+  "better-auth": "Better Auth getSession, 1,000 sessions",
+  "better-auth-cache": "Better Auth getSession with cookieCache, 1,000 sessions",
+};
+
+interface FirstRequests {
+  /** Latency of each session's first request on a fresh instance (unseal + confirm against the database), one at a time. */
+  first: { p50Ms: number; p99Ms: number };
+  /** The same sessions' second request on that instance. */
+  repeat: { p50Ms: number; p99Ms: number };
+  addedP99Ms: number;
+}
+
+/**
+ * A session's first request on an instance: a second Keyhole instance on the same database and
+ * secrets has seen none of the sessions; each gets GET /bff/session twice, one request at a time.
+ */
+async function measureFirstRequests(server: BenchServer, cookies: string[]): Promise<FirstRequests> {
+  const second = await startServer({ name: `${server.name}-second`, instanceOf: server });
+  servers.add(second);
+  try {
+    const time = async (cookie: string) => {
+      const startedMs = performance.now();
+      await expectOk(`${second.url}/bff/session?extend=false`, { cookie }, "GET /bff/session on the second instance");
+      return performance.now() - startedMs;
+    };
+    // Warms the route (and the connection pool) with sessions that are not measured.
+    for (const cookie of cookies.slice(0, FIRST_REQUEST_WARMUP)) await time(cookie);
+    const measured = cookies.slice(FIRST_REQUEST_WARMUP);
+    const first: number[] = [];
+    for (const cookie of measured) first.push(await time(cookie));
+    const repeat: number[] = [];
+    for (const cookie of measured) repeat.push(await time(cookie));
+    const stats = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return { p50Ms: round(percentile(sorted, 50), 3), p99Ms: round(percentile(sorted, 99), 3) };
+    };
+    const firstStats = stats(first);
+    const repeatStats = stats(repeat);
+    return { first: firstStats, repeat: repeatStats, addedP99Ms: round(firstStats.p99Ms - repeatStats.p99Ms, 3) };
+  } finally {
+    await second.stop();
+    servers.delete(second);
+  }
+}
+
+interface SessionsBlock {
+  database: string;
+  scenarios: Record<SessionScenario, ScenarioSummary>;
+  firstRequests: FirstRequests;
+  /** Peak RSS of each process over the whole block (getrusage), set-up (1,000 sign-ins, 50 registrations) included. */
+  maxRssMiB: Record<"keyhole" | "floor" | PeerName, number>;
+  setupSeconds: number;
+}
+
+/**
+ * Keyhole with 1,000 signed-in sessions (50 users × 20, 20 notes each) beside the floor app and the
+ * peers on the same database, every scenario in turn, MEASURED_RUNS rounds.
+ */
+async function runSessionsBlock(database: "SQLite" | "PostgreSQL", postgresServerUrl?: string): Promise<SessionsBlock> {
+  const setupStartedMs = Date.now();
+  console.log(`bench: ${database}: starting Keyhole and signing in ${SHAPE.users} users × ${SHAPE.sessionsPerUser} sessions`);
+  const keyhole = await startServer({ name: `keyhole-${database.toLowerCase()}`, postgresServerUrl, env: POPULATION_SERVER_ENV });
+  servers.add(keyhole);
+  const population = await populate(keyhole, SHAPE);
+  await verifyKeyhole(keyhole, population);
+  const peers = {} as Record<"floor" | PeerName, PeerApp>;
+  for (const name of ["floor", ...PEER_NAMES] as const) {
+    console.log(`bench: ${database}: starting ${name}`);
+    peers[name] = await startPeer(name, { postgresServerUrl, ...SHAPE });
+    servers.add(peers[name]);
+  }
+  const setupSeconds = round((Date.now() - setupStartedMs) / 1000, 1);
+  console.log(`bench: ${database}: set up in ${setupSeconds} s`);
+
+  // Access tokens live ACCESS_TOKEN_TTL (5 min): sessions are signed in afresh before they would
+  // need a refresh mid-run, so every run times the steady state (a refresh is a few per session per hour).
+  const freshPopulation = async () => {
+    if (Date.now() - population.signedInAtMs > RENEW_SESSIONS_AFTER_MS) {
+      console.log(`bench: ${database}: signing in the 1,000 sessions afresh`);
+      Object.assign(population, await signInAll(keyhole, population.users, SHAPE.sessionsPerUser));
+    }
+    return population;
+  };
+  const spec = (url: string, seconds: number, rotate?: LoadSpec["rotate"]): LoadSpec => ({ url, connections: CONNECTIONS, durationSeconds: seconds, rotate });
+  const peerSpec = (peer: PeerApp, seconds: number) => spec(`${peer.url}${peer.path}`, seconds, { header: "cookie", values: peer.sessions.map((session) => session.cookie) });
+  const prepare: Record<SessionScenario, (seconds: number) => Promise<{ server: Measured; spec: LoadSpec }>> = {
+    floor: async (s) => ({ server: peers.floor, spec: peerSpec(peers.floor, s) }),
+    "keyhole-floor": async (s) => ({ server: keyhole, spec: spec(`${keyhole.url}${BASELINE_PATH}`, s) }),
+    session: async (s) => ({
+      server: keyhole,
+      spec: spec(`${keyhole.url}/bff/session`, s, { header: "cookie", values: [...(await freshPopulation()).cookies], cookieName: SESSION_COOKIE }),
+    }),
+    bff: async (s) => ({
+      server: keyhole,
+      spec: spec(`${keyhole.url}/bff/api/notes`, s, { header: "cookie", values: [...(await freshPopulation()).cookies], cookieName: SESSION_COOKIE }),
+    }),
+    direct: async (s) => ({
+      server: keyhole,
+      spec: spec(`${keyhole.url}/api/v1/notes`, s, { header: "authorization", values: (await freshPopulation()).accessTokens.map((token) => `Bearer ${token}`) }),
+    }),
+    pat: async (s) => ({ server: keyhole, spec: spec(`${keyhole.url}/api/v1/notes`, s, { header: "authorization", values: population.users.map((user) => `Bearer ${user.pat}`) }) }),
+    authjs: async (s) => ({ server: peers.authjs, spec: peerSpec(peers.authjs, s) }),
+    "better-auth": async (s) => ({ server: peers["better-auth"], spec: peerSpec(peers["better-auth"], s) }),
+    "better-auth-cache": async (s) => ({ server: peers["better-auth-cache"], spec: peerSpec(peers["better-auth-cache"], s) }),
   };
 
-  // Same data both ways, checked once.
-  const direct = (await expectOk(await specs.direct.prepare(1), "direct")) as { items: unknown[] };
-  const viaBff = (await expectOk(await specs.bff.prepare(1), "bff")) as { items: unknown[] };
-  const viaPat = (await expectOk(await specs.pat.prepare(1), "pat")) as { items: unknown[] };
-  if (JSON.stringify(direct) !== JSON.stringify(viaBff) || JSON.stringify(direct) !== JSON.stringify(viaPat) || direct.items.length !== NOTES) {
-    throw new Error("bench: direct, bff and pat did not return the same notes");
+  console.log(`bench: ${database}: warm-up, ${WARMUP_SECONDS} s per scenario`);
+  for (const name of SESSION_SCENARIOS) {
+    const { spec: warmUp } = await prepare[name](WARMUP_SECONDS);
+    await runLoad(warmUp);
   }
-  await expectOk(await specs.session.prepare(1), "session");
-  await expectOk(await specs.baseline.prepare(1), "baseline");
-
-  console.log(`bench: warm-up, ${WARMUP_SECONDS} s per scenario`);
-  for (const name of THROUGHPUT_SCENARIOS) await runLoad(await specs[name].prepare(WARMUP_SECONDS));
-
-  const runs = Object.fromEntries(THROUGHPUT_SCENARIOS.map((name) => [name, [] as MeasuredRun[]])) as Record<ThroughputName, MeasuredRun[]>;
-  const peaks = Object.fromEntries(THROUGHPUT_SCENARIOS.map((name) => [name, 0])) as Record<ThroughputName, number>;
+  const runs = Object.fromEntries(SESSION_SCENARIOS.map((name) => [name, [] as MeasuredRun[]])) as Record<SessionScenario, MeasuredRun[]>;
+  const peaks = Object.fromEntries(SESSION_SCENARIOS.map((name) => [name, 0])) as Record<SessionScenario, number>;
   for (let round = 0; round < MEASURED_RUNS; round += 1) {
     // Rotate the order each round so no scenario always runs first or last.
-    const order = THROUGHPUT_SCENARIOS.map((_, index) => THROUGHPUT_SCENARIOS[(index + round) % THROUGHPUT_SCENARIOS.length]!);
+    const order = SESSION_SCENARIOS.map((_, index) => SESSION_SCENARIOS[(index + round) % SESSION_SCENARIOS.length]!);
     for (const name of order) {
-      const spec = await specs[name].prepare(RUN_SECONDS);
+      const { server, spec: load } = await prepare[name](RUN_SECONDS);
       server.takeSampledPeakRss();
-      const result = await measuredRun(server, spec);
+      const result = await measuredRun(server, load);
       const { rssBytes } = await server.metrics();
       peaks[name] = Math.max(peaks[name], server.takeSampledPeakRss(), rssBytes);
       runs[name].push(result);
-      console.log(`bench: run ${round + 1}/${MEASURED_RUNS} ${name.padEnd(8)} ${formatRun(result)}`);
+      console.log(`bench: ${database} run ${round + 1}/${MEASURED_RUNS} ${name.padEnd(17)} ${formatRun(result)}`);
     }
   }
-  return Object.fromEntries(THROUGHPUT_SCENARIOS.map((name) => [name, summarize(specs[name].description, runs[name], peaks[name])])) as Record<
-    ThroughputName,
-    ScenarioSummary
-  >;
+
+  console.log(`bench: ${database}: first requests on a second instance`);
+  const firstRequests = await measureFirstRequests(keyhole, (await freshPopulation()).cookies);
+
+  const maxRssMiB = {} as SessionsBlock["maxRssMiB"];
+  for (const [name, process] of [["keyhole", keyhole], ...Object.entries(peers)] as [keyof SessionsBlock["maxRssMiB"], BenchServer | PeerApp][]) {
+    const { maxRssBytes } = await process.stop();
+    servers.delete(process);
+    maxRssMiB[name] = maxRssBytes === null ? Number.NaN : round(maxRssBytes / MIB, 1);
+  }
+  const scenarios = Object.fromEntries(SESSION_SCENARIOS.map((name) => [name, summarize(SCENARIO_DESCRIPTIONS[name], runs[name], peaks[name])])) as SessionsBlock["scenarios"];
+  return { database, scenarios, firstRequests, maxRssMiB, setupSeconds };
 }
 
 async function runLoginStorm(server: BenchServer, user: BenchUser) {
@@ -403,174 +521,145 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
 }
 
-/** The ratios reported for both databases. */
-const RATIOS: [ThroughputName, ThroughputName][] = [
-  ["session", "baseline"],
-  ["direct", "baseline"],
-  ["bff", "direct"],
-  ["pat", "direct"],
-];
+/** A ratio of two throughputs in one block, with its goal when it is a target of issue 17's. */
+interface Ratio {
+  name: string;
+  value: number;
+  goal: string;
+  met: boolean | null;
+}
 
-/** The throughput scenarios on a server that runs on PostgreSQL, set up as the main one. */
-async function runOnPostgres(postgresUrl: string) {
-  console.log("bench: starting a server on PostgreSQL");
-  const server = await startServer({ name: "postgresql", postgresServerUrl: postgresUrl });
-  servers.add(server);
-  try {
-    const user = await registerUser(server, "postgresql");
-    const token = await accessToken(server, user);
-    await createNotes(server, token, NOTES);
-    const pat = await createPersonalAccessToken(server, token);
-    return await runThroughputScenarios(server, user, pat);
-  } finally {
-    await server.stop();
-    servers.delete(server);
-  }
+const rpsOf = (block: SessionsBlock, name: SessionScenario) => block.scenarios[name].median.requestsPerSecond;
+
+function blockRatios(block: SessionsBlock): Ratio[] {
+  const ratio = (numerator: SessionScenario, denominator: SessionScenario, min?: number): Ratio => {
+    const value = round(rpsOf(block, numerator) / rpsOf(block, denominator));
+    return { name: `${numerator} ÷ ${denominator}`, value, goal: min === undefined ? "-" : `≥ ${min.toFixed(2)}`, met: min === undefined ? null : value >= min };
+  };
+  const keyholePeak = Math.max(...KEYHOLE_SCENARIOS.map((name) => block.scenarios[name].peakRssMiB));
+  const rss = round(keyholePeak / block.scenarios.floor.peakRssMiB);
+  return [
+    ratio("session", "floor", 0.9),
+    ratio("bff", "floor", 0.65),
+    ratio("bff", "direct", 0.9),
+    ratio("direct", "floor"),
+    ratio("pat", "direct"),
+    ratio("keyhole-floor", "floor"),
+    ...PEER_NAMES.map((peer) => ratio("session", peer, 1)),
+    { name: "first request: added p99 ms", value: block.firstRequests.addedP99Ms, goal: "≤ 2", met: block.firstRequests.addedP99Ms <= 2 },
+    { name: "peak RSS while timed: keyhole ÷ floor", value: rss, goal: "≤ 1.20", met: rss <= 1.2 },
+  ];
 }
 
 async function main() {
   const startedAt = new Date();
   const machineAtStart = machine();
   console.log(`bench: ${machineAtStart.nproc} cores (${machineAtStart.cpuModel}), ${machineAtStart.memoryTotalGiB} GiB, node ${machineAtStart.node}, load ${machineAtStart.loadAverage.join(" ")}`);
-  ensureBuild(args.build ? "always" : args["no-build"] ? "never" : "auto");
+  const buildMode = args.build ? "always" : args["no-build"] ? "never" : "auto";
+  ensureBuild(buildMode);
+  ensurePeerApps(buildMode);
   const cpuProfileDir = args["cpu-prof"] ? path.join(ROOT, "bench", "profiles", startedAt.toISOString().replace(/[:.]/g, "-")) : undefined;
   if (cpuProfileDir) fs.mkdirSync(cpuProfileDir, { recursive: true });
 
-  console.log("bench: starting the server");
-  const server = await startServer({ name: "main", cpuProfileDir });
-  servers.add(server);
-  const user = await registerUser(server, "main");
-  const token = await accessToken(server, user);
-  await createNotes(server, token, NOTES);
-  const pat = await createPersonalAccessToken(server, token);
+  const blocks = [await runSessionsBlock("SQLite")];
+  if (!args["skip-postgres"]) blocks.push(await runSessionsBlock("PostgreSQL", args["postgres-url"]));
 
-  const scenarios = await runThroughputScenarios(server, user, pat);
-  const loginStorm = await runLoginStorm(server, user);
-  const mainStopped = await server.stop();
-  servers.delete(server);
-  const postgresScenarios = args["skip-postgres"] ? null : await runOnPostgres(args["postgres-url"]);
+  let loginStorm: Awaited<ReturnType<typeof runLoginStorm>> | null = null;
+  let stormServerMaxRssMiB: number | null = null;
+  if (!args["skip-login-storm"]) {
+    console.log("bench: starting a server for the login-storm (bcrypt cost 12)");
+    const server = await startServer({ name: "login-storm", cpuProfileDir });
+    servers.add(server);
+    const user = await registerUser(server, "storm");
+    loginStorm = await runLoginStorm(server, user);
+    const stopped = await server.stop();
+    servers.delete(server);
+    stormServerMaxRssMiB = stopped.maxRssBytes === null ? null : round(stopped.maxRssBytes / MIB, 1);
+  }
   const refreshStorm = args["skip-refresh-storm"] ? null : await runRefreshStorm({});
   const finishedAt = new Date();
 
-  const rps = (name: ThroughputName) => scenarios[name].median.requestsPerSecond;
-  const mainMaxRssMiB = mainStopped.maxRssBytes === null ? Number.NaN : round(mainStopped.maxRssBytes / MIB, 1);
-  const peakRssMiB = Math.max(mainMaxRssMiB, refreshStorm?.maxRssMiB ?? 0);
-  const targets: Target[] = [
-    { name: "session ÷ baseline throughput", value: round(rps("session") / rps("baseline")), unit: "", goal: "≥ 0.90", met: rps("session") / rps("baseline") >= 0.9, meaning: "what reading the session cookie (cached unseal, revocation check) costs over the framework's floor" },
-    { name: "bff ÷ direct throughput", value: round(rps("bff") / rps("direct")), unit: "", goal: "≥ 0.80", met: rps("bff") / rps("direct") >= 0.8, meaning: "what the BFF (cookie, refresh check, in-process forward) adds to a direct API call for the same data" },
-    { name: "direct ÷ baseline throughput", value: round(rps("direct") / rps("baseline")), unit: "", goal: "≥ 0.60", met: rps("direct") / rps("baseline") >= 0.6, meaning: "what an authenticated API call (JWT check, Hono, validation, one SQLite query) costs over the floor" },
-    { name: "pat ÷ direct throughput", value: round(rps("pat") / rps("direct")), unit: "", goal: "≥ 0.90", met: rps("pat") / rps("direct") >= 0.9, meaning: "a personal access token costs about what a JWT does (hash lookup cached for a second)" },
-    { name: "event-loop delay p99 during login-storm", value: loginStorm.sessionDuringStorm.eventLoopDelayP99Ms, unit: "ms", goal: "≤ 20 ms", met: loginStorm.sessionDuringStorm.eventLoopDelayP99Ms <= 20, meaning: "bcrypt runs off the event loop: logins do not freeze other requests" },
-    {
-      name: "session p99 during login-storm ÷ alone",
-      value: round(loginStorm.sessionDuringStorm.median.p99Ms / loginStorm.sessionAlone.median.p99Ms),
-      unit: "",
-      goal: "≤ 2",
-      met: loginStorm.sessionDuringStorm.median.p99Ms <= 2 * loginStorm.sessionAlone.median.p99Ms,
-      meaning: "the tail latency of ordinary requests while 8 logins hash passwords",
-    },
+  const scenarioRows = [["scenario", ...blocks.map((block) => `${block.database} req/s`), ...blocks.map((block) => `${block.database} p99 ms`), "CPU ms/req", "peak RSS MiB"]];
+  for (const name of SESSION_SCENARIOS) {
+    scenarioRows.push([
+      name,
+      ...blocks.map((block) => block.scenarios[name].median.requestsPerSecond.toFixed(0)),
+      ...blocks.map((block) => block.scenarios[name].median.p99Ms.toFixed(2)),
+      blocks.map((block) => formatNumber(block.scenarios[name].median.serverCpuMsPerRequest, 3)).join(" / "),
+      blocks.map((block) => formatNumber(block.scenarios[name].peakRssMiB, 1)).join(" / "),
+    ]);
+  }
+  const ratios = blocks.map(blockRatios);
+  const ratioRows = [
+    ["ratio (same run)", ...blocks.map((block) => block.database), "goal", "met"],
+    ...ratios[0]!.map((ratio, index) => [
+      ratio.name,
+      ...ratios.map((perBlock) => String(perBlock[index]!.value)),
+      ratio.goal,
+      ratio.met === null ? "-" : ratios.every((perBlock) => perBlock[index]!.met) ? "yes" : "NO",
+    ]),
   ];
+  const detailRows = [
+    ["per database", ...blocks.map((block) => block.database)],
+    ["first request p50 / p99 ms", ...blocks.map((block) => `${block.firstRequests.first.p50Ms} / ${block.firstRequests.first.p99Ms}`)],
+    ["repeat request p50 / p99 ms", ...blocks.map((block) => `${block.firstRequests.repeat.p50Ms} / ${block.firstRequests.repeat.p99Ms}`)],
+    ...(["keyhole", "floor", ...PEER_NAMES] as const).map((name) => [`peak RSS ${name} MiB, set-up included`, ...blocks.map((block) => formatNumber(block.maxRssMiB[name], 1))]),
+    ["set-up s", ...blocks.map((block) => String(block.setupSeconds))],
+  ];
+  const stormTargets: Target[] = [];
+  if (loginStorm) {
+    stormTargets.push(
+      { name: "event-loop delay p99 during login-storm", value: loginStorm.sessionDuringStorm.eventLoopDelayP99Ms, unit: "ms", goal: "≤ 20 ms", met: loginStorm.sessionDuringStorm.eventLoopDelayP99Ms <= 20, meaning: "bcrypt runs off the event loop: logins do not freeze other requests" },
+      {
+        name: "session p99 during login-storm ÷ alone",
+        value: round(loginStorm.sessionDuringStorm.median.p99Ms / loginStorm.sessionAlone.median.p99Ms),
+        unit: "",
+        goal: "≤ 2",
+        met: loginStorm.sessionDuringStorm.median.p99Ms <= 2 * loginStorm.sessionAlone.median.p99Ms,
+        meaning: "the tail latency of ordinary requests while 8 logins hash passwords",
+      },
+    );
+  }
   if (refreshStorm) {
-    targets.push(
+    stormTargets.push(
       { name: "refresh-storm non-2xx", value: refreshStorm.non2xx, unit: "", goal: "0", met: refreshStorm.non2xx === 0, meaning: "parallel requests with expired access tokens all succeed (single-flight refresh)" },
       { name: "refresh-storm sessions lost", value: refreshStorm.sessionsLost, unit: "", goal: "0", met: refreshStorm.sessionsLost === 0, meaning: "no session is logged out by its own parallel refreshes" },
     );
   }
-  const diagnostics = [
-    {
-      name: "baseline-cookie ÷ baseline throughput (diagnostic)",
-      value: round(rps("baseline-cookie") / rps("baseline")),
-      meaning: "what Next.js itself spends on a request that carries the session cookie, before any Keyhole code runs",
-    },
-    {
-      name: "session ÷ baseline-cookie throughput (diagnostic)",
-      value: round(rps("session") / rps("baseline-cookie")),
-      meaning: "what Keyhole's /bff/session handler costs on top of the same request",
-    },
-  ];
-  targets.push({ name: "server peak RSS (whole suite)", value: peakRssMiB, unit: "MiB", goal: "≤ 350 MiB", met: peakRssMiB <= 350, meaning: "max resident memory of a server process (getrusage), bcrypt worker threads included" });
-
-  const scenarioRows = [
-    ["scenario", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms/req", "loop ms/req", "peak RSS MiB"],
-    ...THROUGHPUT_SCENARIOS.map((name) => scenarioRow(name, scenarios[name])),
-    scenarioRow("session, alone (storm block)", loginStorm.sessionAlone),
-    scenarioRow("session, during login-storm", loginStorm.sessionDuringStorm),
-    scenarioRow("login-storm: logins (8 in flight)", loginStorm.logins),
-  ];
-  if (refreshStorm) {
-    scenarioRows.push([
-      `refresh-storm (${refreshStorm.requests} requests)`,
-      "-",
-      refreshStorm.p50Ms.toFixed(2),
-      refreshStorm.p99Ms.toFixed(2),
-      String(refreshStorm.non2xx),
-      "-",
-      "-",
-      refreshStorm.peakRssMiB.toFixed(1),
-    ]);
+  const stormRows = [["storms (SQLite)", "value", "goal", "met"], ...stormTargets.map((target) => [target.name, `${target.value}${target.unit ? ` ${target.unit}` : ""}`, target.goal, target.met ? "yes" : "NO"])];
+  if (loginStorm) {
+    stormRows.push(["session alone / during storm req/s", `${loginStorm.sessionAlone.median.requestsPerSecond.toFixed(0)} / ${loginStorm.sessionDuringStorm.median.requestsPerSecond.toFixed(0)}`, "-", "-"]);
+    stormRows.push(["logins (8 in flight, cost 12) p50 ms", loginStorm.logins.median.p50Ms.toFixed(0), "-", "-"]);
   }
-  const ratioRows = [
-    ["ratio (same run)", "SQLite", "PostgreSQL"],
-    ...RATIOS.map(([numerator, denominator]) => [
-      `${numerator} ÷ ${denominator}`,
-      String(round(rps(numerator) / rps(denominator))),
-      postgresScenarios ? String(round(postgresScenarios[numerator].median.requestsPerSecond / postgresScenarios[denominator].median.requestsPerSecond)) : "-",
-    ]),
-  ];
-  if (postgresScenarios) scenarioRows.push(...THROUGHPUT_SCENARIOS.map((name) => scenarioRow(`${name} (PostgreSQL)`, postgresScenarios[name])));
-  const targetRows = [
-    ["target", "value", "goal", "met"],
-    ...targets.map((target) => [target.name, `${target.value}${target.unit ? ` ${target.unit}` : ""}`, target.goal, target.met ? "yes" : "NO"]),
-    ...diagnostics.map((diagnostic) => [diagnostic.name, String(diagnostic.value), "-", "-"]),
-  ];
+  if (refreshStorm) stormRows.push([`refresh-storm (${refreshStorm.requests} requests) p50 / p99 ms`, `${refreshStorm.p50Ms} / ${refreshStorm.p99Ms}`, "-", "-"]);
+
   const machineAtEnd = machine();
   const machineLine = `${machineAtStart.nproc} cores (${machineAtStart.cpuModel}), ${machineAtStart.memoryTotalGiB} GiB RAM, ${machineAtStart.platform}, Node.js ${machineAtStart.node}; load average ${machineAtStart.loadAverage.join(" ")} at start, ${machineAtEnd.loadAverage.join(" ")} at end`;
-  const settingsLine = `${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${MEASURED_RUNS} × ${RUN_SECONDS} s per scenario, medians; bcrypt cost 12; ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s in all`;
-  const scenarioTable = table(scenarioRows);
-  const targetTable = table(targetRows);
-  const ratioTable = table(ratioRows);
-
-  console.log(`\n${scenarioTable}\n\n${ratioTable}\n\n${targetTable}\n`);
-  console.log(`Event-loop delay p99 (how late a 10 ms timer fires): ${loginStorm.sessionAlone.eventLoopDelayP99Ms} ms with session alone, ${loginStorm.sessionDuringStorm.eventLoopDelayP99Ms} ms during the login-storm.`);
-  if (refreshStorm) {
-    console.log(
-      `Refresh-storm: ${refreshStorm.requests} requests in ${refreshStorm.stormMs} ms, statuses ${JSON.stringify(refreshStorm.statuses)}, ${refreshStorm.sessionsLost}/${refreshStorm.sessions} sessions lost (signed in within ${refreshStorm.signInSpreadMs} ms of each other).`,
-    );
-  }
+  const settingsLine = `${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${MEASURED_RUNS} × ${RUN_SECONDS} s per scenario, round-robin, medians; ${SHAPE.users} users × ${SHAPE.sessionsPerUser} sessions, ${SHAPE.notesPerUser} notes each; ${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s in all`;
+  const tables = [table(scenarioRows), table(ratioRows), table(detailRows), ...(stormTargets.length > 0 ? [table(stormRows)] : [])].join("\n\n");
+  console.log(`\n${tables}\n`);
   console.log(`Machine: ${machineLine}\nSettings: ${settingsLine}`);
-  console.log(`Targets met: ${targets.filter((target) => target.met).length}/${targets.length}`);
+  const allTargets = [...ratios.flat().filter((ratio) => ratio.met !== null), ...stormTargets];
+  console.log(`Targets met: ${allTargets.filter((target) => target.met).length}/${allTargets.length}`);
 
   const results = {
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     commit: gitCommit(),
     machine: { ...machineAtStart, loadAverageAtEnd: machineAtEnd.loadAverage },
-    settings: { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, runSeconds: RUN_SECONDS, measuredRuns: MEASURED_RUNS, bcryptCost: 12, loginsInFlight: LOGINS_IN_FLIGHT, notes: NOTES, refreshStorm: REFRESH_STORM, cpuProfileDir: cpuProfileDir ?? null },
-    scenarios,
+    settings: { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, runSeconds: RUN_SECONDS, measuredRuns: MEASURED_RUNS, shape: SHAPE, loginsInFlight: LOGINS_IN_FLIGHT, refreshStorm: REFRESH_STORM, cpuProfileDir: cpuProfileDir ?? null },
+    blocks: blocks.map((block, index) => ({ ...block, ratios: ratios[index] })),
     loginStorm,
+    stormServerMaxRssMiB,
     refreshStorm,
-    mainServerMaxRssMiB: mainMaxRssMiB,
-    targets,
-    diagnostics,
-    postgresScenarios,
-    markdown: `${scenarioTable}\n\n${ratioTable}\n\n${targetTable}\n\nMachine: ${machineLine}.\nSettings: ${settingsLine}.`,
+    stormTargets,
+    markdown: `${tables}\n\nMachine: ${machineLine}.\nSettings: ${settingsLine}.`,
   };
   fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`bench: wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
 }
 
-function scenarioRow(name: string, summary: ScenarioSummary): string[] {
-  return [
-    name,
-    summary.median.requestsPerSecond.toFixed(0),
-    summary.median.p50Ms.toFixed(2),
-    summary.median.p99Ms.toFixed(2),
-    String(summary.non2xx + summary.errors),
-    Number.isFinite(summary.median.serverCpuMsPerRequest) ? summary.median.serverCpuMsPerRequest.toFixed(3) : "-",
-    Number.isFinite(summary.median.eventLoopMsPerRequest) ? summary.median.eventLoopMsPerRequest.toFixed(3) : "-",
-    summary.peakRssMiB.toFixed(1),
-  ];
-}
+const formatNumber = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
 
 try {
   await main();
