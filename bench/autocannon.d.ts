@@ -3,6 +3,18 @@
 declare module "autocannon" {
   import type { EventEmitter } from "node:events";
 
+  interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }
+
+  /** One entry of `requests`; `setupRequest` runs before every request built from it. */
+  interface Request extends RequestParams {
+    setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams;
+  }
+
   interface Options {
     url: string;
     method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -14,6 +26,8 @@ declare module "autocannon" {
     duration?: number;
     /** Seconds per request. */
     timeout?: number;
+    /** Requests each connection sends in turn, instead of one built from the options above. */
+    requests?: Request[];
   }
 
   interface Histogram {
@@ -41,5 +55,8 @@ declare module "autocannon" {
   }
 
   function autocannon(options: Options): Instance;
+  namespace autocannon {
+    export type { Request, RequestParams };
+  }
   export default autocannon;
 }

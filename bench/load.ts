@@ -9,6 +9,8 @@ export interface LoadSpec {
   method?: "GET" | "POST";
   headers?: Record<string, string>;
   body?: string;
+  /** Cookie header values sent round-robin, one per request (across all connections); replaces any `cookie` in `headers`. */
+  cookieHeaders?: string[];
   connections: number;
   durationSeconds: number;
 }
@@ -41,9 +43,25 @@ export function median(values: number[]): number {
   return finite.length % 2 ? finite[middle]! : (finite[middle - 1]! + finite[middle]!) / 2;
 }
 
+/** autocannon's `requests`: one request whose Cookie header is the next of `cookieHeaders`, rebuilt for every request. */
+function rotatingCookieRequests(cookieHeaders: string[]): autocannon.Request[] {
+  if (cookieHeaders.length === 0) throw new TypeError("bench: cookieHeaders is empty");
+  let next = 0;
+  return [
+    {
+      setupRequest(request) {
+        const cookie = cookieHeaders[next]!;
+        next = (next + 1) % cookieHeaders.length;
+        return { ...request, headers: { ...request.headers, cookie } };
+      },
+    },
+  ];
+}
+
 export async function runLoad(spec: LoadSpec): Promise<RunResult> {
   const latencies: number[] = [];
   const instance = autocannon({
+    ...(spec.cookieHeaders ? { requests: rotatingCookieRequests(spec.cookieHeaders) } : {}),
     url: spec.url,
     method: spec.method ?? "GET",
     headers: spec.headers,
