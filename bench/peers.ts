@@ -9,6 +9,9 @@
  * Each answers GET /api/me: 200 { email } with a session, 401 without (floor: 200 always).
  * startPeer gives the app fresh secrets, a fresh database (SQLite in a temporary directory or a
  * PostgreSQL database dropped on stop) and users × sessionsPerUser distinct sessions.
+ * Better Auth's cookie cache lasts 5 minutes and the measured route cannot renew it (auth.api
+ * drops the Set-Cookie): call renewSessions before a run that starts later than that, or
+ * better-auth-cache quietly becomes better-auth.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -57,6 +60,14 @@ export interface PeerOptions {
   postgresServerUrl?: string;
   users: number;
   sessionsPerUser: number;
+  /**
+   * How Better Auth's sessions are made. "sign-in": POST /api/auth/sign-in/email for each, as a
+   * browser signs in (one scrypt each: ~0.1 s of CPU, ~2 minutes for 1000 on 2 cores). "seeded"
+   * (default): each user signs up, then bench/apps/better-auth/setup.ts creates the sessions as
+   * sign-in does after the password check (internal adapter, signed cookie); the cookie cache
+   * cookie comes from Better Auth's GET /api/auth/get-session.
+   */
+  betterAuthSessions?: "seeded" | "sign-in";
 }
 
 export interface PeerApp extends ServerProcess {
@@ -65,7 +76,7 @@ export interface PeerApp extends ServerProcess {
   /** The timed route. */
   path: string;
   sessions: PeerSession[];
-  /** How long creating the sessions took (sign-ins for Better Auth), in ms. */
+  /** How long creating the users and sessions took (Better Auth: schema, sign-ups, sessions), in ms. */
   sessionSetupMs: number;
 }
 
@@ -177,6 +188,40 @@ function cookieHeaderOf(response: HttpResponse): string {
   return (response.headers["set-cookie"] ?? []).map((header) => header.split(";")[0]!.trim()).join("; ");
 }
 
+/** Merges the cookies a response sets into a Cookie header (a cookie set again replaces the old value). */
+function withSetCookies(cookieHeader: string, response: HttpResponse): string {
+  const cookies = new Map<string, string>();
+  for (const pair of [...cookieHeader.split("; "), ...cookieHeaderOf(response).split("; ")]) {
+    if (pair) cookies.set(pair.slice(0, pair.indexOf("=")), pair);
+  }
+  return [...cookies.values()].join("; ");
+}
+
+/**
+ * Adds Better Auth's cookie cache (`better-auth.session_data`, valid 5 minutes) to each session,
+ * from Better Auth's own GET /api/auth/get-session, which sets it after reading the session.
+ */
+async function withCookieCache(url: string, sessions: PeerSession[]): Promise<PeerSession[]> {
+  return inParallel(sessions.length, PARALLEL_CHECKS, async (index) => {
+    const session = sessions[index]!;
+    const token = session.cookie.split("; ").filter((pair) => !pair.startsWith("better-auth.session_data=")).join("; ");
+    const response = await requestJson(`${url}/api/auth/get-session`, { headers: { cookie: token } });
+    const cookie = withSetCookies(token, response);
+    if (response.status !== 200 || !cookie.includes("better-auth.session_data=")) {
+      throw new Error(`bench: Better Auth's get-session gave ${session.email} no cookie cache (${response.status})`);
+    }
+    return { cookie, email: session.email };
+  });
+}
+
+/**
+ * Renews what expires in a peer's session cookies before a run: Better Auth's cookie cache
+ * (better-auth-cache); nothing for the others.
+ */
+export async function renewSessions(peer: PeerApp): Promise<void> {
+  if (peer.name === "better-auth-cache") peer.sessions = await withCookieCache(peer.url, peer.sessions);
+}
+
 /** Better Auth sessions, each from a sign-in through the running app, as a browser would get them. */
 async function betterAuthSessions(url: string, users: number, sessionsPerUser: number): Promise<PeerSession[]> {
   return inParallel(users * sessionsPerUser, PARALLEL_SIGN_INS, async (index) => {
@@ -232,19 +277,33 @@ export async function startPeer(name: PeerName, options: PeerOptions): Promise<P
     ...appEnv,
   };
 
+  const setupStartedAtMs = Date.now();
+  const seeded = app === "better-auth" && (options.betterAuthSessions ?? "seeded") === "seeded";
+  let seededSessions: PeerSession[] = [];
   if (app === "better-auth") {
-    // Better Auth's schema and the users, with the app's own configuration (bench/apps/better-auth/setup.ts).
+    // Better Auth's schema, the users and (seeded) the sessions, with the app's own configuration.
     const setup = spawnSync(process.execPath, ["--import", "tsx", "bench/apps/better-auth/setup.ts"], {
       cwd: ROOT,
-      env: { ...env, BENCH_USERS: String(options.users), BENCH_PASSWORD: PEER_PASSWORD },
+      env: {
+        ...env,
+        BENCH_USERS: String(options.users),
+        BENCH_SESSIONS_PER_USER: String(seeded ? options.sessionsPerUser : 0),
+        BENCH_PASSWORD: PEER_PASSWORD,
+      },
       encoding: "utf8",
       timeout: SETUP_TIMEOUT_MS,
+      maxBuffer: 64 * 1024 * 1024,
     });
     if (setup.status !== 0) {
       await cleanUp();
       throw new Error(`bench: Better Auth setup for ${name} failed (exit ${setup.status}):\n${setup.stderr}${setup.stdout}`);
     }
+    seededSessions = setup.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as PeerSession);
   }
+  const setupMs = Date.now() - setupStartedAtMs;
 
   const [command, commandArgs] = underBuildLock(
     "-s",
@@ -266,13 +325,15 @@ export async function startPeer(name: PeerName, options: PeerOptions): Promise<P
   try {
     const count = options.users * options.sessionsPerUser;
     const startedAtMs = Date.now();
-    const sessions =
-      app === "floor"
-        ? floorSessions(count)
-        : app === "authjs"
-          ? await authJsSessions(secret, options.users, options.sessionsPerUser)
-          : await betterAuthSessions(url, options.users, options.sessionsPerUser);
-    return { ...server, name, url, path: PEER_PATH, sessions, sessionSetupMs: Date.now() - startedAtMs };
+    let sessions: PeerSession[];
+    if (app === "floor") sessions = floorSessions(count);
+    else if (app === "authjs") sessions = await authJsSessions(secret, options.users, options.sessionsPerUser);
+    else if (!seeded) sessions = await betterAuthSessions(url, options.users, options.sessionsPerUser);
+    else {
+      if (seededSessions.length !== count) throw new Error(`bench: Better Auth setup printed ${seededSessions.length} sessions, not ${count}`);
+      sessions = name === "better-auth-cache" ? await withCookieCache(url, seededSessions) : seededSessions;
+    }
+    return { ...server, name, url, path: PEER_PATH, sessions, sessionSetupMs: setupMs + Date.now() - startedAtMs };
   } catch (error) {
     await server.stop();
     throw error;

@@ -1,10 +1,11 @@
 /**
  * `npx tsx bench/try-peers.ts`: a quick look at the peer apps (bench/peers.ts), not the benchmark.
  * Installs and builds them if needed, then starts each on SQLite (and Better Auth on PostgreSQL
- * too), checks every one of 50 users × 20 sessions, runs 2 s of load at 32 connections with the
- * cookies rotated per request, prints req/s and peak RSS, and stops everything.
- * Options: --users N (50), --sessions-per-user N (20), --seconds N (2), --connections N (32),
- *          --postgres-url URL (BENCH_POSTGRES_URL or the local server), --skip-postgres.
+ * too), checks every one of 50 users × 20 sessions, runs 1 s of warm-up and 2 s of load at 32
+ * connections with the cookies rotated per request, prints req/s and peak RSS, and stops everything.
+ * Options: --users N (50), --sessions-per-user N (20), --seconds N (2), --warmup-seconds N (1), --connections N (32),
+ *          --postgres-url URL (BENCH_POSTGRES_URL or the local server), --skip-postgres,
+ *          --better-auth-sessions seeded|sign-in (seeded), --only NAME (one peer).
  */
 import { parseArgs } from "node:util";
 import { closeConnections } from "./http";
@@ -16,31 +17,38 @@ const { values: args } = parseArgs({
     users: { type: "string", default: "50" },
     "sessions-per-user": { type: "string", default: "20" },
     seconds: { type: "string", default: "2" },
+    "warmup-seconds": { type: "string", default: "1" },
     connections: { type: "string", default: "32" },
     "postgres-url": { type: "string", default: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
     "skip-postgres": { type: "boolean", default: false },
+    "better-auth-sessions": { type: "string", default: "seeded" },
+    only: { type: "string" },
   },
 });
 const users = Number(args.users);
 const sessionsPerUser = Number(args["sessions-per-user"]);
+const betterAuthSessions = args["better-auth-sessions"] === "sign-in" ? "sign-in" : "seeded";
+const peers = PEER_NAMES.filter((name) => !args.only || name === args.only);
 const MIB = 1024 * 1024;
 
 async function tryPeer(name: PeerName, postgresServerUrl?: string): Promise<void> {
   const label = `${name} (${name === "floor" || name === "authjs" ? "no database" : postgresServerUrl ? "PostgreSQL" : "SQLite"})`;
   const startedAtMs = Date.now();
-  const peer = await startPeer(name, { users, sessionsPerUser, postgresServerUrl });
+  const peer = await startPeer(name, { users, sessionsPerUser, postgresServerUrl, betterAuthSessions });
   const startMs = Date.now() - startedAtMs - peer.sessionSetupMs;
   try {
     const checkStartedAtMs = Date.now();
     await verifyPeer(peer);
     const checkMs = Date.now() - checkStartedAtMs;
-    peer.takeSampledPeakRss();
-    const result = await runLoad({
+    const load = (durationSeconds: number) => ({
       url: `${peer.url}${peer.path}`,
       cookieHeaders: peer.sessions.map((session) => session.cookie),
       connections: Number(args.connections),
-      durationSeconds: Number(args.seconds),
+      durationSeconds,
     });
+    if (Number(args["warmup-seconds"]) > 0) await runLoad(load(Number(args["warmup-seconds"])));
+    peer.takeSampledPeakRss();
+    const result = await runLoad(load(Number(args.seconds)));
     const sampledPeak = peer.takeSampledPeakRss();
     const { maxRssBytes } = await peer.stop();
     const cookieBytes = Math.round(peer.sessions.reduce((sum, session) => sum + session.cookie.length, 0) / peer.sessions.length);
@@ -65,6 +73,6 @@ async function tryPeer(name: PeerName, postgresServerUrl?: string): Promise<void
 }
 
 ensurePeerApps("auto");
-for (const name of PEER_NAMES) await tryPeer(name);
-if (!args["skip-postgres"]) for (const name of ["better-auth", "better-auth-cache"] as const) await tryPeer(name, args["postgres-url"]);
+for (const name of peers) await tryPeer(name);
+if (!args["skip-postgres"]) for (const name of peers.filter((peer) => peer.startsWith("better-auth"))) await tryPeer(name, args["postgres-url"]);
 closeConnections();
