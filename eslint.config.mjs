@@ -83,7 +83,7 @@ const keyholePlugin = {
 };
 
 export default defineConfig(
-  globalIgnores([".next/", "lib/generated/", "next-env.d.ts", "test-results/", "playwright-report/", ".tmp/", "e2e/.data/"]),
+  globalIgnores([".next/", "lib/generated/", "next-env.d.ts", "test-results/", "playwright-report/", ".tmp/", "e2e/.data/", "bench/apps/"]),
   {
     files: ["**/*.{ts,tsx,mjs}"],
     extends: [tseslint.configs.recommended],

@@ -3,6 +3,22 @@
 declare module "autocannon" {
   import type { EventEmitter } from "node:events";
 
+  interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }
+
+  /**
+   * One entry of `requests`; `setupRequest` runs before every request built from it, `onResponse`
+   * after its answer. `context` is the connection's, kept from a request to its answer.
+   */
+  interface Request extends RequestParams {
+    setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
+  }
+
   interface Options {
     url: string;
     method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -14,11 +30,8 @@ declare module "autocannon" {
     duration?: number;
     /** Seconds per request. */
     timeout?: number;
-    /** Request hooks: `context` is kept per connection from a request to its response. */
-    requests?: {
-      setupRequest?(request: { headers?: Record<string, string> }, context: Record<string, unknown>): object;
-      onResponse?(status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>): void;
-    }[];
+    /** Requests each connection sends in turn, instead of one built from the options above. */
+    requests?: Request[];
   }
 
   interface Histogram {
@@ -46,5 +59,8 @@ declare module "autocannon" {
   }
 
   function autocannon(options: Options): Instance;
+  namespace autocannon {
+    export type { Request, RequestParams };
+  }
   export default autocannon;
 }

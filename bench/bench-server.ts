@@ -21,8 +21,8 @@ export const BUILD_LOCK = "/tmp/keyhole-build.lock";
 export const BFF_CLIENT_ID = "keyhole-bff";
 /** server.ts as `npm run build` compiles it, run as `npm start` runs it: with a V8 heap budget of 256 MiB. */
 export const PRODUCTION_SERVER = ".next/keyhole/server.mjs";
-const SERVER_NODE_FLAGS = ["--max-old-space-size=256"];
-const METRICS_PRELOAD = pathToFileURL(path.join(ROOT, "bench", "metrics-preload.mjs")).href;
+export const SERVER_NODE_FLAGS = ["--max-old-space-size=256"];
+export const METRICS_PRELOAD = pathToFileURL(path.join(ROOT, "bench", "metrics-preload.mjs")).href;
 /**
  * The framework's floor: a route of the app that does next to nothing (a cached, constant JSON
  * document; no proxy, no session, no database), to compare Keyhole's routes with.
@@ -48,11 +48,11 @@ export interface BenchMetrics {
 }
 
 let flockAvailable: boolean | undefined;
-/** `command` under `flock MODE BUILD_LOCK` where util-linux flock exists (Linux); as is elsewhere. */
-export function underBuildLock(mode: "-s" | "-x", command: string[]): [string, string[]] {
+/** `command` under `flock MODE lock` (BUILD_LOCK by default) where util-linux flock exists (Linux); as is elsewhere. */
+export function underBuildLock(mode: "-s" | "-x", command: string[], lock = BUILD_LOCK): [string, string[]] {
   flockAvailable ??= spawnSync("flock", ["--version"], { stdio: "ignore" }).status === 0;
   if (!flockAvailable) return [command[0]!, command.slice(1)];
-  return ["flock", [mode, BUILD_LOCK, ...command]];
+  return ["flock", [mode, lock, ...command]];
 }
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -71,18 +71,22 @@ export interface ServerOptions {
   instanceOf?: BenchServer;
 }
 
-export interface BenchServer {
-  name: string;
-  url: string;
-  bffClientSecret: string;
-  databaseUrl: string;
-  secrets: ReturnType<typeof generateSecrets>;
+/** A server process started by launchServerProcess: its metrics, its output, and stop. */
+export interface ServerProcess {
   metrics(options?: { reset?: boolean }): Promise<BenchMetrics>;
   /** The end of the server's output (it is deleted with the server's directory on stop). */
   logTail(): string;
   /** Peak RSS seen by the sampler since the last call, then restarts the window. */
   takeSampledPeakRss(): number;
   stop(): Promise<{ maxRssBytes: number | null }>;
+}
+
+export interface BenchServer extends ServerProcess {
+  name: string;
+  url: string;
+  bffClientSecret: string;
+  databaseUrl: string;
+  secrets: ReturnType<typeof generateSecrets>;
 }
 
 /** The complete configuration: every variable lib/config.ts reads, empty meaning the default. */
@@ -125,7 +129,6 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `keyhole-bench-${options.name}-`));
   const [port, metricsPort] = (await findFreePorts(2)) as [number, number];
   const url = `http://127.0.0.1:${port}`;
-  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   const shared = options.instanceOf;
   const secrets = shared?.secrets ?? generateSecrets();
   const postgres = shared ? undefined : options.postgresServerUrl;
@@ -150,18 +153,59 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     throw new Error(`bench: database setup for ${options.name} failed (exit ${setup.status}):\n${setup.stderr}${setup.stdout}`);
   }
 
-  const logFile = path.join(dir, "server.log");
-  const log = fs.openSync(logFile, "a");
   const nodeFlags = [...SERVER_NODE_FLAGS, "--import", METRICS_PRELOAD];
   const nodeArgs = options.cpuProfileDir
     ? [...nodeFlags, "--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`, "bench/profiled-server.mjs"]
     : [...nodeFlags, PRODUCTION_SERVER];
-  // flock keeps a shared lock on the build while the server runs; `detached` gives the pair its
-  // own process group, so stop() ends exactly the processes started here.
+  // flock keeps a shared lock on the build while the server runs.
   const [command, commandArgs] = underBuildLock("-s", [process.execPath, ...nodeArgs]);
-  const child: ChildProcess = spawn(command, commandArgs, {
+  const server = await launchServerProcess({ dir, command, commandArgs, env, url, metricsPort, readyPath: BASELINE_PATH, readyStatus: 200, cleanUp });
+  return {
+    ...server,
+    name: options.name,
+    url,
+    bffClientSecret: secrets.BFF_CLIENT_SECRET,
+    databaseUrl,
+    secrets,
+    async stop() {
+      const result = await server.stop();
+      if (options.cpuProfileDir) console.log(`bench: CPU profile of ${options.name} written to ${options.cpuProfileDir}`);
+      return result;
+    },
+  };
+}
+
+export interface LaunchOptions {
+  /** The server's own temporary directory: its log goes there. */
+  dir: string;
+  command: string;
+  commandArgs: string[];
+  env: NodeJS.ProcessEnv;
+  /** Where the server answers once ready, and where bench/metrics-preload.mjs answers. */
+  url: string;
+  metricsPort: number;
+  /** The server is ready once GET readyPath answers readyStatus; any other status is an error. */
+  readyPath: string;
+  readyStatus: number;
+  /** Runs after the server is gone (on stop, or when it fails to start): deletes what the caller created. */
+  cleanUp: () => Promise<void>;
+}
+
+/**
+ * Spawns a server (from ROOT, in a process group of its own), waits until it answers, and samples
+ * its memory through bench/metrics-preload.mjs until stop(). Shared by Keyhole's server here and
+ * the peer apps (bench/peers.ts), so both are started, measured and stopped the same way.
+ */
+export async function launchServerProcess(options: LaunchOptions): Promise<ServerProcess> {
+  const { dir, url, cleanUp } = options;
+  const metricsUrl = `http://127.0.0.1:${options.metricsPort}/metrics`;
+  const logFile = path.join(dir, "server.log");
+  const log = fs.openSync(logFile, "a");
+  // `detached` gives the server (and flock, when used) its own process group, so stop() ends
+  // exactly the processes started here.
+  const child: ChildProcess = spawn(options.command, options.commandArgs, {
     cwd: ROOT,
-    env,
+    env: options.env,
     detached: true,
     stdio: ["ignore", log, log],
   });
@@ -190,9 +234,8 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
     }
   };
 
-
   try {
-    await waitUntilReady(url, () => hasExited, readLogTail);
+    await waitUntilReady(url, options.readyPath, options.readyStatus, () => hasExited, readLogTail);
   } catch (error) {
     await stopProcessGroup();
     await cleanUp();
@@ -215,11 +258,6 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   sampler.unref();
 
   return {
-    name: options.name,
-    url,
-    bffClientSecret: secrets.BFF_CLIENT_SECRET,
-    databaseUrl,
-    secrets,
     metrics,
     logTail: readLogTail,
     takeSampledPeakRss() {
@@ -236,7 +274,6 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
         // the server is already gone; its peak is unknown
       }
       await stopProcessGroup();
-      if (options.cpuProfileDir) console.log(`bench: CPU profile of ${options.name} written to ${options.cpuProfileDir}`);
       await cleanUp();
       return { maxRssBytes };
     },
@@ -281,14 +318,14 @@ async function waitForGroupExit(child: ChildProcess, timeoutMs: number): Promise
   return !isGroupAlive(child);
 }
 
-async function waitUntilReady(url: string, hasExited: () => boolean, readLogTail: () => string): Promise<void> {
+async function waitUntilReady(url: string, readyPath: string, readyStatus: number, hasExited: () => boolean, readLogTail: () => string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (hasExited()) throw new Error(`bench: the server exited during start-up:\n${readLogTail()}`);
     try {
-      const response = await requestJson(`${url}${BASELINE_PATH}`);
-      if (response.status === 200) return;
-      throw new Error(`bench: ${BASELINE_PATH} answered ${response.status}`);
+      const response = await requestJson(`${url}${readyPath}`);
+      if (response.status === readyStatus) return;
+      throw new Error(`bench: ${readyPath} answered ${response.status}`);
     } catch (error) {
       if (error instanceof Error && error.message.startsWith("bench:")) throw error;
     }

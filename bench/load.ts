@@ -48,19 +48,19 @@ export function median(values: number[]): number {
 }
 
 /** autocannon's per-request hooks for `spec.rotate`; the index travels in the request's context. */
-function rotation(rotate: NonNullable<LoadSpec["rotate"]>) {
+function rotation(rotate: NonNullable<LoadSpec["rotate"]>): autocannon.Request {
   const values = rotate.values;
   let next = 0;
   const prefix = rotate.cookieName ? `${rotate.cookieName}=` : null;
   return {
-    setupRequest(request: { headers?: Record<string, string> }, context: { index?: number }) {
+    setupRequest(request, context) {
       const index = next;
       next = (next + 1) % values.length;
       context.index = index;
       return { ...request, headers: { ...request.headers, [rotate.header]: values[index]! } };
     },
-    onResponse(_status: number, _body: string, context: { index?: number }, headers: Record<string, string | string[]>) {
-      if (!prefix || context.index === undefined) return;
+    onResponse(_status, _body, context, headers) {
+      if (!prefix || typeof context.index !== "number") return;
       const setCookie = headers["set-cookie"];
       for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
         if (!line.startsWith(prefix)) continue;

@@ -41,7 +41,7 @@ import { BASELINE_PATH, delay, ROOT, startServer, type BenchServer } from "./ben
 import { ensureBuild } from "./build";
 import { closeConnections, requestJson, setCookieValue } from "./http";
 import { median, percentile, runLoad, type LoadSpec, type RunResult } from "./load";
-import { ensurePeerApps, startPeer, type PeerApp, type PeerName } from "./peers";
+import { ensurePeerApps, renewSessions, startPeer, verifyPeer, type PeerApp, type PeerName } from "./peers";
 
 const { values: args } = parseArgs({
   options: {
@@ -210,9 +210,9 @@ async function verifyKeyhole(server: BenchServer, population: Population): Promi
 }
 
 type SessionScenario = "floor" | "keyhole-floor" | "session" | "bff" | "direct" | "pat" | PeerName;
-const PEER_NAMES: PeerName[] = ["authjs", "better-auth", "better-auth-cache"];
+const PEERS: PeerName[] = ["authjs", "better-auth", "better-auth-cache"];
 const KEYHOLE_SCENARIOS: SessionScenario[] = ["keyhole-floor", "session", "bff", "direct", "pat"];
-const SESSION_SCENARIOS: SessionScenario[] = ["floor", "keyhole-floor", "session", "bff", "direct", "pat", ...PEER_NAMES];
+const SESSION_SCENARIOS: SessionScenario[] = ["floor", "keyhole-floor", "session", "bff", "direct", "pat", ...PEERS];
 const SCENARIO_DESCRIPTIONS: Record<SessionScenario, string> = {
   floor: "floor app: a bare Next route handler (bench/apps/floor)",
   "keyhole-floor": `Keyhole's own floor: GET ${BASELINE_PATH}`,
@@ -287,10 +287,11 @@ async function runSessionsBlock(database: "SQLite" | "PostgreSQL", postgresServe
   const population = await populate(keyhole, SHAPE);
   await verifyKeyhole(keyhole, population);
   const peers = {} as Record<"floor" | PeerName, PeerApp>;
-  for (const name of ["floor", ...PEER_NAMES] as const) {
+  for (const name of ["floor", ...PEERS] as const) {
     console.log(`bench: ${database}: starting ${name}`);
     peers[name] = await startPeer(name, { postgresServerUrl, ...SHAPE });
     servers.add(peers[name]);
+    await verifyPeer(peers[name]);
   }
   const setupSeconds = round((Date.now() - setupStartedMs) / 1000, 1);
   console.log(`bench: ${database}: set up in ${setupSeconds} s`);
@@ -324,7 +325,11 @@ async function runSessionsBlock(database: "SQLite" | "PostgreSQL", postgresServe
     pat: async (s) => ({ server: keyhole, spec: spec(`${keyhole.url}/api/v1/notes`, s, { header: "authorization", values: population.users.map((user) => `Bearer ${user.pat}`) }) }),
     authjs: async (s) => ({ server: peers.authjs, spec: peerSpec(peers.authjs, s) }),
     "better-auth": async (s) => ({ server: peers["better-auth"], spec: peerSpec(peers["better-auth"], s) }),
-    "better-auth-cache": async (s) => ({ server: peers["better-auth-cache"], spec: peerSpec(peers["better-auth-cache"], s) }),
+    // Its cache cookie lasts 5 minutes and the check cannot renew it: renewed before every run.
+    "better-auth-cache": async (s) => {
+      await renewSessions(peers["better-auth-cache"]);
+      return { server: peers["better-auth-cache"], spec: peerSpec(peers["better-auth-cache"], s) };
+    },
   };
 
   console.log(`bench: ${database}: warm-up, ${WARMUP_SECONDS} s per scenario`);
@@ -545,7 +550,7 @@ function blockRatios(block: SessionsBlock): Ratio[] {
     ratio("direct", "floor"),
     ratio("pat", "direct"),
     ratio("keyhole-floor", "floor"),
-    ...PEER_NAMES.map((peer) => ratio("session", peer, 1)),
+    ...PEERS.map((peer) => ratio("session", peer, 1)),
     { name: "first request: added p99 ms", value: block.firstRequests.addedP99Ms, goal: "≤ 2", met: block.firstRequests.addedP99Ms <= 2 },
     { name: "peak RSS while timed: keyhole ÷ floor", value: rss, goal: "≤ 1.20", met: rss <= 1.2 },
   ];
@@ -603,7 +608,7 @@ async function main() {
     ["per database", ...blocks.map((block) => block.database)],
     ["first request p50 / p99 ms", ...blocks.map((block) => `${block.firstRequests.first.p50Ms} / ${block.firstRequests.first.p99Ms}`)],
     ["repeat request p50 / p99 ms", ...blocks.map((block) => `${block.firstRequests.repeat.p50Ms} / ${block.firstRequests.repeat.p99Ms}`)],
-    ...(["keyhole", "floor", ...PEER_NAMES] as const).map((name) => [`peak RSS ${name} MiB, set-up included`, ...blocks.map((block) => formatNumber(block.maxRssMiB[name], 1))]),
+    ...(["keyhole", "floor", ...PEERS] as const).map((name) => [`peak RSS ${name} MiB, set-up included`, ...blocks.map((block) => formatNumber(block.maxRssMiB[name], 1))]),
     ["set-up s", ...blocks.map((block) => String(block.setupSeconds))],
   ];
   const stormTargets: Target[] = [];
