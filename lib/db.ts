@@ -41,7 +41,8 @@ interface Statement {
   raw(toggle: boolean): { all(...args: unknown[]): unknown[] };
 }
 
-function adjustStatements(adapter: object): void {
+/** Returns the prepared statement of a SQL text on the connection Prisma uses. */
+function adjustStatements(adapter: object): (sql: string) => Statement {
   const client = (adapter as { client?: { prepare(sql: string): Statement } }).client;
   if (!client) throw new TypeError("the SQLite adapter no longer exposes its client: revisit lib/db.ts");
   const prepare = client.prepare.bind(client);
@@ -64,16 +65,23 @@ function adjustStatements(adapter: object): void {
     const statement = prepared(sql);
     return { ...withArguments(statement, []), bind: (args: unknown[]) => withArguments(statement, args) };
   };
+  return prepared;
 }
 
 class SqliteAdapter extends PrismaBetterSQLite3 {
+  /** Statements on the current connection, for `preparedRead`; null until Prisma connects. */
+  prepared: ((sql: string) => Statement) | null = null;
+
   override async connect() {
     const adapter = await super.connect();
     await adapter.executeScript(CONNECTION_PRAGMAS);
-    adjustStatements(adapter);
+    this.prepared = adjustStatements(adapter);
     return adapter;
   }
 }
+
+/** The SQLite adapter of each client getDb() made, for `preparedRead`. */
+const sqliteAdapters = new WeakMap<object, SqliteAdapter>();
 
 /**
  * How long a request waits for a PostgreSQL connection before it fails (503, lib/database-errors.ts):
@@ -103,10 +111,52 @@ export function getPostgresPool(): pg.Pool {
 export function getDb(): PrismaClient {
   return singleton("db", () => {
     const config = getConfig();
-    if (config.databaseProvider === "sqlite") return new PrismaClient({ adapter: new SqliteAdapter({ url: config.databaseUrl }) });
+    if (config.databaseProvider === "sqlite") {
+      const adapter = new SqliteAdapter({ url: config.databaseUrl });
+      const client = new PrismaClient({ adapter });
+      sqliteAdapters.set(client, adapter);
+      return client;
+    }
     // Both generated clients have the same models and methods (one authored schema,
     // scripts/postgresql-schema.ts); only the provider they compile queries for differs.
     const adapter = new PrismaPg(getPostgresPool(), { disposeExternalPool: true });
     return new PostgresqlPrismaClient({ adapter }) as unknown as PrismaClient;
   });
+}
+
+/** A read for `preparedRead`: its SQL for each database, `name` naming the PostgreSQL prepared statement. */
+export interface PreparedStatement {
+  name: string;
+  /** With `?` placeholders. */
+  sqlite: string;
+  /** With `$1`… placeholders. */
+  postgresql: string;
+}
+
+/**
+ * Runs one of the hottest reads as a prepared statement, past Prisma's query pipeline: Prisma
+ * 6.19 compiles even a raw query in WebAssembly and interprets its plan in JavaScript, several
+ * times the cost of the read itself (docs/decisions/024-performance-at-scale.md). It runs on the
+ * connection Prisma uses (SQLite) or on the same pool (PostgreSQL), so it sees what Prisma sees
+ * and fails as Prisma's queries do (lib/database-errors.ts knows both). A Date value is bound
+ * as Prisma binds it; rows come back as the driver gives them (`driverDate` reads their dates).
+ * On PostgreSQL the date columns are UTC timestamps without a zone, which pg would read in the
+ * process's local time: select them `AT TIME ZONE 'UTC'`. Writes always go through Prisma.
+ */
+export async function preparedRead<Row>(statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
+  const db = getDb();
+  if (getConfig().databaseProvider === "postgresql") {
+    const bound = values.map((value) => (value instanceof Date ? value.toISOString() : value));
+    return (await getPostgresPool().query({ name: statement.name, text: statement.postgresql, values: bound })).rows as Row[];
+  }
+  const adapter = sqliteAdapters.get(db)!;
+  if (!adapter.prepared) await db.$connect();
+  // Prisma's adapter stores dates as ISO 8601 text with an explicit offset; equal text sorts equal.
+  const bound = values.map((value) => (value instanceof Date ? value.toISOString().replace("Z", "+00:00") : value));
+  return adapter.prepared!(statement.sqlite).raw(false).all(bound) as Row[];
+}
+
+/** A date column as the driver returns it from `preparedRead`: a Date from pg, Prisma's ISO text (`…+00:00`) from SQLite. */
+export function driverDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value);
 }

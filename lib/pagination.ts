@@ -4,7 +4,8 @@
  * The lists are read with SQL through Prisma's `$queryRaw` (parameters bound, never spliced):
  * Prisma 6.19's client engine compiles every `findMany` to a plan in WebAssembly on the event
  * loop, which cost ~0.3 ms per list here, more than the rest of an API call
- * (docs/decisions/013-list-queries-in-sql.md).
+ * (docs/decisions/013-list-queries-in-sql.md). The notes page, the API's hottest read, is a
+ * prepared statement past Prisma altogether (lib/notes.ts, docs/decisions/024-performance-at-scale.md).
  */
 import { Prisma } from "./generated/prisma/client";
 import { AppError } from "./shared/errors";
@@ -17,15 +18,21 @@ interface Keyed {
   createdAt: Date;
 }
 
-/** `AND (…)` restricting a newest-first list to the rows after the cursor; empty without one. */
-export function afterCursor(cursor: string | undefined): Prisma.Sql {
-  if (cursor === undefined) return Prisma.empty;
+/** The position a cursor names; undefined without one. */
+export function parseCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
+  if (cursor === undefined) return undefined;
   const match = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(cursor);
   if (!match || Number(match[1]) > MAX_CURSOR_MS) {
     throw new AppError("invalid_request", { errors: [{ path: "cursor", message: "is not a cursor this API returned" }] });
   }
-  const createdAt = new Date(Number(match[1]));
-  const id = match[2]!;
+  return { createdAt: new Date(Number(match[1])), id: match[2]! };
+}
+
+/** `AND (…)` restricting a newest-first list to the rows after the cursor; empty without one. */
+export function afterCursor(cursor: string | undefined): Prisma.Sql {
+  const position = parseCursor(cursor);
+  if (!position) return Prisma.empty;
+  const { createdAt, id } = position;
   return Prisma.sql`AND ("createdAt" < ${createdAt} OR ("createdAt" = ${createdAt} AND "id" < ${id}))`;
 }
 

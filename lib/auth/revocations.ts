@@ -19,7 +19,7 @@
 import "server-only";
 import { LRUCache } from "lru-cache";
 import { getConfig } from "../config";
-import { getDb } from "../db";
+import { driverDate, getDb, preparedRead, type PreparedStatement } from "../db";
 import type { Prisma, Session } from "../generated/prisma/client";
 import { singleton } from "../singleton";
 import { listenForRevocations, REVOCATION_CHANNEL, type RevocationListener } from "./revocation-notifications";
@@ -154,11 +154,28 @@ export function isSessionActive(session: SessionLifetime, nowMs: number): boolea
   return session.revokedAt === null && sessionEndsAtMs(session) > nowMs;
 }
 
+/** Read on a session's first request on this instance and every CONFIRMATION_MAX_AGE_MS after: a prepared statement. */
+const SESSION_LIFETIME: PreparedStatement = {
+  name: "session-lifetime",
+  sqlite: `SELECT "revokedAt", "idleExpiresAt", "absoluteExpiresAt" FROM "Session" WHERE "id" = ?`,
+  postgresql: `SELECT "revokedAt" AT TIME ZONE 'UTC' AS "revokedAt", "idleExpiresAt" AT TIME ZONE 'UTC' AS "idleExpiresAt",
+    "absoluteExpiresAt" AT TIME ZONE 'UTC' AS "absoluteExpiresAt" FROM "Session" WHERE "id" = $1`,
+};
+
+type LifetimeRow = { revokedAt: Date | string | null; idleExpiresAt: Date | string; absoluteExpiresAt: Date | string };
+
+async function readSessionLifetime(sessionId: string): Promise<SessionLifetime | null> {
+  const [row] = await preparedRead<LifetimeRow>(SESSION_LIFETIME, [sessionId]);
+  if (!row) return null;
+  return {
+    revokedAt: row.revokedAt === null ? null : driverDate(row.revokedAt),
+    idleExpiresAt: driverDate(row.idleExpiresAt),
+    absoluteExpiresAt: driverDate(row.absoluteExpiresAt),
+  };
+}
+
 async function confirmSession(state: RevocationState, sessionId: string, nowMs: number): Promise<boolean> {
-  const row = await getDb().session.findUnique({
-    where: { id: sessionId },
-    select: { revokedAt: true, idleExpiresAt: true, absoluteExpiresAt: true },
-  });
+  const row = await readSessionLifetime(sessionId);
   // A poll that ran while the row was being read may have just ended it.
   if (state.ended.has(sessionId)) return false;
   if (!row || !isSessionActive(row, nowMs)) {

@@ -253,6 +253,15 @@ describe("listing and pagination", () => {
     expect(new Set(ids).size).toBe(TOTAL);
   });
 
+  test("each note is listed exactly as stored, on the first page and after a cursor", async () => {
+    const stored = await getDb().note.findMany({ where: { userId: owner.user.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 25 });
+    const asListed = ({ id, title, body, createdAt, updatedAt }: (typeof stored)[number]) => ({ id, title, body, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() });
+    const { json } = await readBody(await api(`${BASE}/notes`, { headers: as(owner) }));
+    expect(json.items).toEqual(stored.slice(0, 20).map(asListed));
+    const second = await readBody(await api(`${BASE}/notes?limit=5&cursor=${encodeURIComponent(json.nextCursor)}`, { headers: as(owner) }));
+    expect(second.json.items).toEqual(stored.slice(20, 25).map(asListed));
+  });
+
   test("the last page has no next cursor", async () => {
     const { json } = await readBody(await api(`${BASE}/notes?limit=100`, { headers: as(owner) }));
     const last = await readBody(await api(`${BASE}/notes?limit=100&cursor=${encodeURIComponent(json.nextCursor)}`, { headers: as(owner) }));
