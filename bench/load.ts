@@ -61,7 +61,9 @@ function rotation(rotate: NonNullable<LoadSpec["rotate"]>): autocannon.Request {
     },
     onResponse(_status, _body, context, headers) {
       if (!prefix || typeof context.index !== "number") return;
-      const setCookie = headers["set-cookie"];
+      // Header names arrive as the server wrote them (Node keeps their case).
+      const name = Object.keys(headers).find((key) => key.toLowerCase() === "set-cookie");
+      const setCookie = name === undefined ? undefined : headers[name];
       for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
         if (!line.startsWith(prefix)) continue;
         const end = line.indexOf(";");
