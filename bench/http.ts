@@ -16,6 +16,8 @@ export interface HttpRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Another agent, e.g. a keep-alive one for timed requests sent one at a time. */
+  agent?: http.Agent;
 }
 
 /** Sends one request; the body is parsed as JSON when it is JSON, else kept as text. */
@@ -28,7 +30,7 @@ export function requestJson<T = unknown>(url: string, init: HttpRequest = {}): P
       {
         method: init.method ?? "GET",
         headers: { ...(init.body !== undefined ? { "content-length": String(Buffer.byteLength(init.body)) } : {}), ...init.headers },
-        agent,
+        agent: init.agent ?? agent,
         timeout: REQUEST_TIMEOUT_MS,
       },
       (response) => {
