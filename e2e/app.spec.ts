@@ -198,6 +198,8 @@ test.describe("signing in", () => {
   const EXTERNAL_RETURN_TOS = ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"];
 
   test("an external or script returnTo is ignored: signing in lands on /notes of this origin", async ({ browser, baseURL, request }) => {
+    // Four whole sign-ins in fresh browsers: ~15 s alone, close to the 30 s default beside three other workers.
+    test.slow();
     const account = await registerAccount(request);
     for (const returnTo of EXTERNAL_RETURN_TOS) {
       await test.step(returnTo, async () => {

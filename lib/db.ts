@@ -80,8 +80,11 @@ class SqliteAdapter extends PrismaBetterSQLite3 {
   }
 }
 
-/** The SQLite adapter of each client getDb() made, for `preparedRead`. */
-const sqliteAdapters = new WeakMap<object, SqliteAdapter>();
+/**
+ * The SQLite adapter of each client getDb() made, for `preparedRead`. Kept with the singletons:
+ * Next.js may evaluate this module once per route bundle, and the client is shared by all of them.
+ */
+const sqliteAdapters = () => singleton("sqlite-adapters", () => new WeakMap<object, SqliteAdapter>());
 
 /**
  * How long a request waits for a PostgreSQL connection before it fails (503, lib/database-errors.ts):
@@ -114,7 +117,7 @@ export function getDb(): PrismaClient {
     if (config.databaseProvider === "sqlite") {
       const adapter = new SqliteAdapter({ url: config.databaseUrl });
       const client = new PrismaClient({ adapter });
-      sqliteAdapters.set(client, adapter);
+      sqliteAdapters().set(client, adapter);
       return client;
     }
     // Both generated clients have the same models and methods (one authored schema,
@@ -149,7 +152,7 @@ export async function preparedRead<Row>(statement: PreparedStatement, values: un
     const bound = values.map((value) => (value instanceof Date ? value.toISOString() : value));
     return (await getPostgresPool().query({ name: statement.name, text: statement.postgresql, values: bound })).rows as Row[];
   }
-  const adapter = sqliteAdapters.get(db)!;
+  const adapter = sqliteAdapters().get(db)!;
   if (!adapter.prepared) await db.$connect();
   // Prisma's adapter stores dates as ISO 8601 text with an explicit offset; equal text sorts equal.
   const bound = values.map((value) => (value instanceof Date ? value.toISOString().replace("Z", "+00:00") : value));
