@@ -11,7 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { bearer, expect, generatePassword, registerAccount, test as base, type Account } from "./fixtures";
+import { bearer, expect, generatePassword, registerAccount, signInContext, test as base, type Account } from "./fixtures";
 
 /** No cookies: the config's storageState (the shared user) would otherwise be applied. */
 const NO_STATE = { cookies: [], origins: [] };
@@ -171,7 +171,17 @@ test.describe("sessions", () => {
   });
 });
 
+/**
+ * Creating a token needs the password proven within REAUTH_WINDOW (10 min). The suite's shared
+ * session was signed in when the run started and can be older than that by the time a test runs,
+ * so these tests sign the browser in afresh as a new user.
+ */
+const signedInAfresh = async ({ context, baseURL, account }: { context: BrowserContext; baseURL: string | undefined; account: Account }) =>
+  signInContext(context, baseURL!, account);
+
 test.describe("personal access tokens", () => {
+  test.beforeEach(signedInAfresh);
+
   test("a read-only token reads notes, is refused writes, sessions and the BFF, and stops at revocation", async ({ page, http, context }) => {
     const name = `CI read-only ${Date.now()}`;
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -365,8 +375,9 @@ test.describe("password and activity", () => {
     await expect(events.filter({ hasText: "Signed in" }).first()).toContainText(/IP \S+/);
   });
 
-  test("the activity log pages with Show older", async ({ page, baseURL }) => {
-    // The shared user: create and revoke enough tokens (through the BFF, as the page would) for two pages.
+  test("the activity log pages with Show older", async ({ page, baseURL, context, account }) => {
+    await signedInAfresh({ context, baseURL, account });
+    // Create and revoke enough tokens (through the BFF, as the page would) for two pages.
     const headers = { "X-CSRF": "1", Origin: baseURL! };
     for (let index = 0; index < 11; index++) {
       const created = await page.request.post("/bff/api/tokens", { headers, data: { name: `paging ${index}`, scopes: ["notes:read"], expiresInDays: 7 } });
