@@ -203,6 +203,8 @@ async function appCookies(context: BrowserContext, origin: string) {
 
 test.describe("an attacker's page in a real browser", () => {
   test("cross-site and same-site forms and fetches cannot log the browser in (login CSRF)", async ({ browser, baseURL, bffClient }) => {
+    // Twelve fresh browsers in turn (six attacks from two origins): past 30 s beside three other workers.
+    test.slow();
     const origin = baseURL!;
     // The attacker's own account, with an "=" in its password so even the text/plain trick sends it intact.
     const registrar = await cleanContext(origin);
