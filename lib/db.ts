@@ -147,11 +147,11 @@ export interface PreparedStatement {
  * process's local time: select them `AT TIME ZONE 'UTC'`. Writes always go through Prisma.
  */
 export async function preparedRead<Row>(statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
-  const db = getDb();
   if (getConfig().databaseProvider === "postgresql") {
     const bound = values.map((value) => (value instanceof Date ? value.toISOString() : value));
     return (await getPostgresPool().query({ name: statement.name, text: statement.postgresql, values: bound })).rows as Row[];
   }
+  const db = getDb();
   const adapter = sqliteAdapters().get(db)!;
   if (!adapter.prepared) await db.$connect();
   // Prisma's adapter stores dates as ISO 8601 text with an explicit offset; equal text sorts equal.
