@@ -121,15 +121,16 @@ export async function revokeUserSession(userId: string, sessionId: string, conte
   return session ? revokeSession(session.id, "revoked_by_user", { context }) : false;
 }
 
-/** Signs out every other device of the user; returns how many. */
+/** Signs out every other device of the user still signed in (expired sessions are over already); returns how many. */
 export async function revokeOtherSessions(
   userId: string,
   keepSessionId: string | null,
   reason: RevocationReason,
   context: RequestContext,
 ): Promise<number> {
+  const now = new Date();
   const others = await getDb().session.findMany({
-    where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
+    where: { userId, revokedAt: null, idleExpiresAt: { gt: now }, absoluteExpiresAt: { gt: now }, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
     select: { id: true },
     orderBy: { createdAt: "asc" },
   });

@@ -1,5 +1,6 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
+import { getDb } from "../../db";
 import { api, bearer, passwordGrant, readBody, registerUser } from "../../../test/api";
 
 const sessionIdOf = (accessToken: string) => decodeJwt(accessToken).sid as string;
@@ -41,6 +42,22 @@ describe("signed-in devices: /api/v1/sessions", () => {
     expect(response.json.revoked).toBe(2);
     for (const device of devices.slice(1)) expect((await api("/api/v1/me", { headers: bearer(device.access_token) })).status).toBe(401);
     expect((await api("/api/v1/me", { headers: bearer(devices[0]!.access_token) })).status).toBe(200);
+  });
+
+  it("signing out every other device counts and logs only devices still signed in, not sessions that already expired", async () => {
+    const { user, devices } = await userWithDevices(4);
+    const [laptop, phone, idleTablet, oldDesktop] = devices.map((device) => sessionIdOf(device.access_token)) as [string, string, string, string];
+    const longAgo = new Date(Date.now() - 60_000);
+    await getDb().session.update({ where: { id: idleTablet }, data: { idleExpiresAt: longAgo } });
+    await getDb().session.update({ where: { id: oldDesktop }, data: { absoluteExpiresAt: longAgo } });
+
+    const listed = await readBody(await api("/api/v1/sessions", { headers: bearer(devices[0]!.access_token) }));
+    expect(listed.json.items.map((item: { id: string }) => item.id).sort()).toEqual([laptop, phone].sort());
+    const response = await readBody(await api("/api/v1/sessions?others=true", { method: "DELETE", headers: bearer(devices[0]!.access_token) }));
+    expect(response.status).toBe(200);
+    expect(response.json.revoked).toBe(1);
+    const logged = await getDb().auditEvent.findMany({ where: { userId: user.id, type: "session_revoked" }, select: { sessionId: true } });
+    expect(logged.map((event) => event.sessionId)).toEqual([phone]);
   });
 
   it("never shows or signs out another user's session (404, as if it did not exist)", async () => {
