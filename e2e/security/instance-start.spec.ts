@@ -5,7 +5,8 @@
  * session revoked before it started, however long before (decision 003).
  */
 import { findFreePort } from "../../test/free-ports";
-import { bearer, passwordGrant } from "../fixtures";
+import { runSql } from "../support/database";
+import { bearer, passwordGrant, unsealSessionCookie } from "../fixtures";
 import type { APIRequestContext } from "@playwright/test";
 import { SERVER_READY_TIMEOUT_MS, startProductionServer } from "../support/production-server";
 import { getTestRun } from "../support/test-run";
@@ -63,6 +64,35 @@ test("a replica started long after a sign-out refuses the signed-out cookie and 
     expect(page.headers().location).toContain("/login");
     expect((await replica.client.get("/bff/session", { headers: cookieHeader(stillIn) })).status()).toBe(200);
     expect((await onA.get("/bff/session", { headers: cookieHeader(signedOut) })).status()).toBe(401);
+  } finally {
+    await onA.dispose();
+    await replica.stop();
+  }
+});
+
+test("a replica deletes, as it starts, the sessions a day past their absolute expiry, with their refresh tokens, and nothing else", async ({ servers, bffClient }) => {
+  test.setTimeout(SERVER_READY_TIMEOUT_MS + 30_000);
+  const a = servers.replicaA;
+  const { databaseUrl } = getTestRun().servers.replicaA;
+  const onA = await cleanContext(a);
+  const account = await createAccount(onA, bffClient, { name: "Old sessions" });
+  const [expiredLongAgo, current] = await Promise.all([signInBff(a, account), signInBff(a, account)]).then((cookies) =>
+    Promise.all(cookies.map(async (cookie) => ({ cookie, sessionId: (await unsealSessionCookie(cookie)).sessionId }))),
+  );
+  await runSql(databaseUrl, `UPDATE "Session" SET "absoluteExpiresAt" = $1 WHERE "id" = $2`, [new Date(Date.now() - 2 * 86_400_000), expiredLongAgo!.sessionId]);
+  const rowsOf = async (sessionId: string) => {
+    const [sessions] = await runSql<{ n: number | string }>(databaseUrl, `SELECT COUNT(*) AS n FROM "Session" WHERE "id" = $1`, [sessionId]);
+    const [tokens] = await runSql<{ n: number | string }>(databaseUrl, `SELECT COUNT(*) AS n FROM "RefreshToken" WHERE "sessionId" = $1`, [sessionId]);
+    return { sessions: Number(sessions!.n), refreshTokens: Number(tokens!.n) };
+  };
+  expect(await rowsOf(expiredLongAgo!.sessionId)).toEqual({ sessions: 1, refreshTokens: 1 });
+
+  const replica = await startReplica();
+  try {
+    await expect.poll(() => rowsOf(expiredLongAgo!.sessionId), { timeout: 10_000 }).toEqual({ sessions: 0, refreshTokens: 0 });
+    expect(await rowsOf(current!.sessionId)).toEqual({ sessions: 1, refreshTokens: 1 });
+    expect((await replica.client.get("/bff/session", { headers: cookieHeader(current!.cookie) })).status()).toBe(200);
+    expect((await replica.client.get("/bff/session", { headers: cookieHeader(expiredLongAgo!.cookie) })).status()).toBe(401);
   } finally {
     await onA.dispose();
     await replica.stop();

@@ -3,6 +3,7 @@ import "server-only";
 export { validateAccessToken, getPublicJwks, type AccessTokenClaims } from "./access-tokens";
 export { listAuditEvents, recordAuditEvent, type RequestContext } from "./audit";
 export { authenticateClient, exchangePasswordGrant, requireClient, exchangeRefreshGrant, revokeToken, type TokenSet } from "./grants";
+export { startHousekeeping } from "./housekeeping";
 export { warmUpPasswords, PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH } from "./passwords";
 export { REFRESH_TOKEN_PREFIX } from "./refresh-tokens";
 export { isSessionRevoked, refreshRevocations } from "./revocations";

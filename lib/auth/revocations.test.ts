@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { getDb } from "../db";
 import { existingSingletons } from "../singleton";
 import { validateAccessToken } from "./access-tokens";
-import { CONFIRMATION_MAX_AGE_MS, isSessionRevoked, REVOCATION_FEED_RETENTION_MS, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
+import { CONFIRMATION_MAX_AGE_MS, isSessionRevoked, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
 import { revokeSession } from "./sessions";
 import { getMe, signIn } from "../../test/api";
 import { revokeElsewhere } from "../../test/revocations";
@@ -68,31 +68,6 @@ describe("revocation propagation", () => {
     await getDb().session.update({ where: { id: sessionId }, data: { revokedAt: new Date(start), revokedReason: "sign_out" } });
     expect(await isSessionRevoked(sessionId, start + REVOCATION_POLL_INTERVAL_MS)).toBe(false);
     expect(await isSessionRevoked(sessionId, start + CONFIRMATION_MAX_AGE_MS + 1)).toBe(true);
-  });
-
-  test("the revocation feed forgets entries older than its retention, and their sessions stay refused", async () => {
-    const db = getDb();
-    const [revokedLongAgo, revokedLately, revokedAfterPruning] = await Promise.all([signIn(), signIn(), signIn()]).then((all) => all.map(({ tokens }) => sessionOf(tokens.access_token)));
-    const start = Date.now();
-    await revokeElsewhere(revokedLongAgo!, start);
-    const later = start + REVOCATION_FEED_RETENTION_MS + 60_000;
-    await revokeElsewhere(revokedLately!, later - 1_000);
-    const feedEntries = (sessionId: string) => db.sessionRevocation.count({ where: { sessionId } });
-
-    // An instance running `later` prunes the feed as it reads it.
-    existingSingletons().delete("revocations");
-    expect(await isSessionRevoked(revokedAfterPruning!, later)).toBe(false);
-    await expect.poll(() => feedEntries(revokedLongAgo!)).toBe(0);
-    expect(await feedEntries(revokedLately!)).toBe(1);
-
-    // The pruned revocation still holds, here and on an instance started after the pruning.
-    expect(await isSessionRevoked(revokedLongAgo!, later)).toBe(true);
-    existingSingletons().delete("revocations");
-    expect(await isSessionRevoked(revokedLongAgo!, later)).toBe(true);
-    // Sequence numbers are not reused: a revocation made after the pruning still reaches this instance.
-    expect(await isSessionRevoked(revokedAfterPruning!, later)).toBe(false);
-    await revokeElsewhere(revokedAfterPruning!, later);
-    expect(await refusedAfterPropagation(revokedAfterPruning!, later + REVOCATION_POLL_INTERVAL_MS + 1)).toBe(true);
   });
 
   test("an unknown session is refused", async () => {

@@ -14,7 +14,7 @@
  *   On SQLite, and on PostgreSQL while the notifications are down, each process polls
  *   `seq > cursor` at most once per REVOCATION_POLL_INTERVAL_MS instead. A monotonic sequence,
  *   never the wall clock, so a late commit or a skewed clock cannot skip one. The feed keeps an
- *   hour of entries: the session row is the record.
+ *   hour of entries (lib/auth/housekeeping.ts): the session row is the record.
  * Decision record: docs/decisions/003-revocation-propagation.md
  */
 import "server-only";
@@ -33,14 +33,6 @@ const POLL_BATCH_SIZE = 1000;
 /** Serialises revocations on PostgreSQL, whose sequences are allocated before commit (any constant of ours). */
 const REVOCATION_LOCK_KEY = 7_265_720;
 const CACHE_MAX_ENTRIES = 50_000;
-/**
- * How long a revocation stays in the feed. Instances read it every second, and anything they
- * confirmed before a revocation they missed is read from the session row within
- * CONFIRMATION_MAX_AGE_MS anyway, so older entries only make the table grow.
- */
-export const REVOCATION_FEED_RETENTION_MS = 60 * 60_000;
-/** How often each instance deletes the entries past that retention, in the background. */
-const FEED_PRUNE_INTERVAL_MS = 10 * 60_000;
 
 interface Confirmation {
   confirmedAtMs: number;
@@ -59,7 +51,6 @@ interface RevocationState {
   listener: RevocationListener | null;
   /** True while that connection is up and has caught up: no polling needed. */
   pushed: boolean;
-  prunedAtMs: number;
 }
 
 const getState = () =>
@@ -71,7 +62,6 @@ const getState = () =>
     inFlight: null,
     listener: null,
     pushed: false,
-    prunedAtMs: Number.NEGATIVE_INFINITY,
   }));
 
 function startListening(state: RevocationState): RevocationListener {
@@ -133,30 +123,11 @@ function markEnded(state: RevocationState, sessionId: string): void {
 }
 
 /**
- * Deletes feed entries older than REVOCATION_FEED_RETENTION_MS, at most once per interval, without
- * holding up the request. Entries are dated by the revoking instance's clock: a clock an hour ahead
- * would delete entries too early, which delays their revocations to CONFIRMATION_MAX_AGE_MS (and
- * such a clock already refuses every access token as expired). Sequence numbers are never reused
- * (AUTOINCREMENT, a PostgreSQL sequence), so cursors stay valid.
- */
-function pruneFeedNowAndThen(state: RevocationState, nowMs: number): void {
-  const sincePruneMs = nowMs - state.prunedAtMs;
-  if (sincePruneMs >= 0 && sincePruneMs < FEED_PRUNE_INTERVAL_MS) return;
-  state.prunedAtMs = nowMs;
-  getDb()
-    .sessionRevocation.deleteMany({ where: { revokedAt: { lt: new Date(nowMs - REVOCATION_FEED_RETENTION_MS) } } })
-    .catch((error: unknown) => {
-      console.warn(`Old revocation feed entries were not deleted (${error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error)}); trying again later`);
-    });
-}
-
-/**
  * Applies revocations made elsewhere: nothing to do while PostgreSQL pushes them; otherwise a poll
  * if the last one is older than the interval (one query in flight at most).
  */
 export async function refreshRevocations(nowMs = Date.now()): Promise<void> {
   const state = getState();
-  pruneFeedNowAndThen(state, nowMs);
   if (getConfig().databaseProvider === "postgresql") {
     state.listener ??= startListening(state);
     if (state.pushed) return;

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Session_absoluteExpiresAt_idx" ON "Session"("absoluteExpiresAt");
