@@ -5,17 +5,9 @@ import { existingSingletons } from "../singleton";
 import { deleteStaleRows, EXPIRED_SESSION_RETENTION_MS, REVOCATION_FEED_RETENTION_MS } from "./housekeeping";
 import { isSessionRevoked, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
 import { refreshGrant, signIn } from "../../test/api";
-import { revokeElsewhere } from "../../test/revocations";
+import { refusedAfterPropagation, revokeElsewhere } from "../../test/revocations";
 
 const sessionOf = (accessToken: string) => decodeJwt(accessToken).sid as string;
-
-async function refusedAfterPropagation(sessionId: string, nowMs: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await isSessionRevoked(sessionId, nowMs)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return false;
-}
 
 describe("housekeeping", () => {
   test("revocation feed entries older than an hour are deleted, and their revocations still hold", async () => {

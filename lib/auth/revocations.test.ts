@@ -6,23 +6,10 @@ import { validateAccessToken } from "./access-tokens";
 import { CONFIRMATION_MAX_AGE_MS, isSessionRevoked, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
 import { revokeSession } from "./sessions";
 import { getMe, signIn } from "../../test/api";
-import { revokeElsewhere } from "../../test/revocations";
+import { refusedAfterPropagation, revokeElsewhere } from "../../test/revocations";
 
 const sessionOf = (accessToken: string) => decodeJwt(accessToken).sid as string;
 
-
-/**
- * Whether the session is refused at `nowMs`, given a moment for the revocation to arrive: on
- * SQLite the poll that `nowMs` calls for brings it at once; on PostgreSQL the notification comes
- * within milliseconds of the commit (lib/auth/revocations.postgresql.test.ts measures it).
- */
-async function refusedAfterPropagation(sessionId: string, nowMs: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await isSessionRevoked(sessionId, nowMs)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return false;
-}
 
 describe("revocation propagation", () => {
   test("a revocation by this process takes effect at once", async () => {
