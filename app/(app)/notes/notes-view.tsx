@@ -8,6 +8,7 @@ import type { NoteDto } from "@/lib/shared/schemas";
 import { errorText } from "../errors";
 import { QueryStatus } from "../query-status";
 import { useConfirmStep } from "../use-confirm-step";
+import { ConfirmRow } from "@/app/components/confirm-row";
 
 // The API's limits (lib/shared/schemas.ts, not imported: it would bring zod into the page).
 const TITLE_MAX = 200;
@@ -367,17 +368,9 @@ function NoteItem({
       </p>
       {error ? <p className="field-error" role="alert">{error}</p> : null}
       {confirmingDeletion ? (
-        <div className="confirm-row" role="group" aria-label={`Delete ${note.title}?`}>
-          <p className="small">Delete this note? This cannot be undone.</p>
-          <div className="button-row">
-            <button ref={confirmDeletionRef} type="button" className="button button-danger" onClick={onDelete}>
-              Yes, delete
-            </button>
-            <button type="button" className="button button-secondary" onClick={cancelDeletion}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        <ConfirmRow label={`Delete ${note.title}?`} confirmText="Yes, delete" onConfirm={onDelete} onCancel={cancelDeletion} confirmRef={confirmDeletionRef}>
+          Delete this note? This cannot be undone.
+        </ConfirmRow>
       ) : (
         <div className="button-row">
           <button ref={editButton} type="button" className="button button-secondary" onClick={() => setEditing({ title: note.title, body: note.body })} disabled={saving} aria-label={`Edit ${note.title}`}>

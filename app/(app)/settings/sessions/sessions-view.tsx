@@ -6,6 +6,7 @@ import { errorText } from "../../errors";
 import { formatDateTime, formatRelative } from "../format";
 import { QueryStatus } from "../../query-status";
 import { useConfirmStep } from "../../use-confirm-step";
+import { ConfirmRow } from "@/app/components/confirm-row";
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -70,20 +71,18 @@ export function SessionsView() {
             {others === 0 ? (
               <p className="muted small">You are not signed in anywhere else.</p>
             ) : confirmingSignOutAll ? (
-              <div className="confirm-row" role="group" aria-label="Sign out all other devices?">
-                <p className="small">
-                  {others === 1 ? "The other device" : `All ${plural(others, "other device")}`} will be signed out at once and must sign in
-                  again. This device stays signed in.
-                </p>
-                <div className="button-row">
-                  <button ref={confirmSignOutAllRef} type="button" className="button button-danger" onClick={signOutOthers} disabled={revokeOthers.isPending}>
-                    {revokeOthers.isPending ? "Signing out…" : "Yes, sign them out"}
-                  </button>
-                  <button type="button" className="button button-secondary" onClick={cancelSignOutAll} disabled={revokeOthers.isPending}>
-                    Cancel
-                  </button>
-                </div>
-              </div>
+              <ConfirmRow
+                label="Sign out all other devices?"
+                confirmText="Yes, sign them out"
+                pendingText="Signing out…"
+                pending={revokeOthers.isPending}
+                onConfirm={signOutOthers}
+                onCancel={cancelSignOutAll}
+                confirmRef={confirmSignOutAllRef}
+              >
+                {others === 1 ? "The other device" : `All ${plural(others, "other device")}`} will be signed out at once and must sign in again.
+                This device stays signed in.
+              </ConfirmRow>
             ) : (
               <>
                 <p className="muted small">
@@ -157,17 +156,17 @@ function SessionItem({ session, onSignedOut }: { session: SessionDto; onSignedOu
         </p>
       ) : null}
       {session.current ? null : confirmingSignOutOne ? (
-        <div className="confirm-row" role="group" aria-label={`Sign out ${title}?`}>
-          <p className="small">That device will have to sign in again.</p>
-          <div className="button-row">
-            <button ref={confirmSignOutOneRef} type="button" className="button button-danger" onClick={signOut} disabled={revoke.isPending}>
-              {revoke.isPending ? "Signing out…" : "Yes, sign out"}
-            </button>
-            <button type="button" className="button button-secondary" onClick={cancelSignOutOne} disabled={revoke.isPending}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        <ConfirmRow
+          label={`Sign out ${title}?`}
+          confirmText="Yes, sign out"
+          pendingText="Signing out…"
+          pending={revoke.isPending}
+          onConfirm={signOut}
+          onCancel={cancelSignOutOne}
+          confirmRef={confirmSignOutOneRef}
+        >
+          That device will have to sign in again.
+        </ConfirmRow>
       ) : (
         <div className="button-row">
           <button ref={askSignOutOneRef} type="button" className="button button-secondary" onClick={askSignOutOne} aria-label={`Sign out ${title}`}>

@@ -7,6 +7,7 @@ import { errorText, fieldErrorMap } from "../../errors";
 import { formatDate, formatDateTime, formatRelative } from "../format";
 import { QueryStatus } from "../../query-status";
 import { useConfirmStep } from "../../use-confirm-step";
+import { ConfirmRow } from "@/app/components/confirm-row";
 
 /** Every scope a token may carry (the type makes sure none is missing), in the order the form offers them. */
 const SCOPE_LABELS: Record<PatScope, string> = {
@@ -384,17 +385,17 @@ function TokenItem({ token, onRevoked }: { token: PersonalAccessTokenDto; onRevo
       </dl>
       {revoke.isError ? <p className="field-error" role="alert">{errorText(revoke.error, "This token was already revoked.")}</p> : null}
       {confirmingRevocation ? (
-        <div className="confirm-row" role="group" aria-label={`Revoke ${token.name}?`}>
-          <p className="small">Programs using this token will stop working at once.</p>
-          <div className="button-row">
-            <button ref={confirmRevocationRef} type="button" className="button button-danger" onClick={() => revoke.mutate(token.id, { onSuccess: onRevoked })} disabled={revoke.isPending}>
-              {revoke.isPending ? "Revoking…" : "Yes, revoke"}
-            </button>
-            <button type="button" className="button button-secondary" onClick={cancelRevocation} disabled={revoke.isPending}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        <ConfirmRow
+          label={`Revoke ${token.name}?`}
+          confirmText="Yes, revoke"
+          pendingText="Revoking…"
+          pending={revoke.isPending}
+          onConfirm={() => revoke.mutate(token.id, { onSuccess: onRevoked })}
+          onCancel={cancelRevocation}
+          confirmRef={confirmRevocationRef}
+        >
+          Programs using this token will stop working at once.
+        </ConfirmRow>
       ) : (
         <div className="button-row">
           <button ref={askRevocationRef} type="button" className="button button-danger" onClick={askRevocation} aria-label={`Revoke ${token.name}`}>
