@@ -7,7 +7,9 @@
  *   (docs/decisions/003-revocation-propagation.md).
  * - Sessions a day after their absolute expiry, with their refresh tokens: by then the cookie, the
  *   access tokens and the refresh tokens are dead of age. A revoked session is kept until then, so
- *   its cookie still learns why it ended. The activity log keeps its own rows.
+ *   its cookie still learns why it ended. One ended for refresh-token reuse is kept: the next
+ *   sign-in is told of it, however much later (GET /api/v1/me/security-notices). The activity log
+ *   keeps its own rows.
  */
 import "server-only";
 import { getDb } from "../db";
@@ -29,7 +31,11 @@ export async function deleteStaleRows(nowMs = Date.now()): Promise<{ revocations
   }
   let sessions = 0;
   for (;;) {
-    const batch = await db.session.findMany({ where: { absoluteExpiresAt: { lt: new Date(nowMs - EXPIRED_SESSION_RETENTION_MS) } }, select: { id: true }, take: BATCH_SIZE });
+    const batch = await db.session.findMany({
+      where: { absoluteExpiresAt: { lt: new Date(nowMs - EXPIRED_SESSION_RETENTION_MS) }, OR: [{ revokedReason: null }, { revokedReason: { not: "refresh_reuse" } }] },
+      select: { id: true },
+      take: BATCH_SIZE,
+    });
     if (batch.length > 0) {
       const ids = batch.map((row) => row.id);
       // Explicitly, not by the foreign key's cascade alone: it must not depend on the connection's PRAGMA.

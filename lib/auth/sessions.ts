@@ -154,8 +154,10 @@ export async function findRefreshReuseSincePreviousSignIn(userId: string, sessio
   const db = getDb();
   const current = await db.session.findFirst({ where: { id: sessionId, userId }, select: { createdAt: true } });
   if (!current) return null;
-  const previous = await db.session.findFirst({
-    where: { userId, id: { not: sessionId }, createdAt: { lt: current.createdAt } },
+  // The activity log, not the sessions: housekeeping deletes sessions a month old, and the
+  // previous sign-in may be one of them.
+  const previous = await db.auditEvent.findFirst({
+    where: { userId, type: "sign_in", sessionId: { not: sessionId }, createdAt: { lt: current.createdAt } },
     orderBy: { createdAt: "desc" },
     select: { createdAt: true },
   });
