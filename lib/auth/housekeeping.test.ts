@@ -4,10 +4,12 @@ import { getDb } from "../db";
 import { existingSingletons } from "../singleton";
 import { deleteStaleRows, EXPIRED_SESSION_RETENTION_MS, REVOCATION_FEED_RETENTION_MS } from "./housekeeping";
 import { isSessionRevoked, REVOCATION_POLL_INTERVAL_MS } from "./revocations";
-import { refreshGrant, signIn } from "../../test/api";
+import { revokeSession } from "./sessions";
+import { api, bearer, passwordGrant, readBody, refreshGrant, registerUser, signIn } from "../../test/api";
 import { refusedAfterPropagation, revokeElsewhere } from "../../test/revocations";
 
 const sessionOf = (accessToken: string) => decodeJwt(accessToken).sid as string;
+const notices = async (accessToken: string) => readBody(await api("/api/v1/me/security-notices", { headers: bearer(accessToken) }));
 
 describe("housekeeping", () => {
   test("revocation feed entries older than an hour are deleted, and their revocations still hold", async () => {
@@ -71,5 +73,24 @@ describe("housekeeping", () => {
     const results = await Promise.all([deleteStaleRows(), deleteStaleRows()]);
     expect(results[0]!.sessions + results[1]!.sessions).toBe(5);
     expect(await db.session.count({ where: { id: { in: ids } } })).toBe(0);
+  });
+
+  test("a sign-in is still told of a refresh-token reuse after the sessions of that time were deleted, and told once", async () => {
+    const user = await registerUser();
+    const before = await passwordGrant(user.email, user.password);
+    const stolen = await passwordGrant(user.email, user.password);
+    const endedAtMs = Date.now();
+    await revokeSession(decodeJwt(stolen.access_token).sid as string, "refresh_reuse", { nowMs: endedAtMs });
+    // A month and more later: every session of that time is past its absolute expiry.
+    await getDb().session.updateMany({ where: { userId: user.id }, data: { absoluteExpiresAt: new Date(Date.now() - EXPIRED_SESSION_RETENTION_MS - 1_000) } });
+    await deleteStaleRows();
+    expect(await getDb().session.count({ where: { id: decodeJwt(before.access_token).sid as string } })).toBe(0);
+
+    const next = await passwordGrant(user.email, user.password);
+    expect(Date.parse((await notices(next.access_token)).json.refreshReuseDetectedAt)).toBe(endedAtMs);
+    await getDb().session.update({ where: { id: decodeJwt(next.access_token).sid as string }, data: { absoluteExpiresAt: new Date(Date.now() - EXPIRED_SESSION_RETENTION_MS - 1_000) } });
+    await deleteStaleRows();
+    const after = await passwordGrant(user.email, user.password);
+    expect((await notices(after.access_token)).json).toEqual({ refreshReuseDetectedAt: null });
   });
 });

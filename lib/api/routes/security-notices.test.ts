@@ -2,8 +2,6 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { api, bearer, passwordGrant, readBody, registerUser } from "../../../test/api";
 import { revokeSession } from "../../auth";
-import { deleteStaleRows, EXPIRED_SESSION_RETENTION_MS } from "../../auth/housekeeping";
-import { getDb } from "../../db";
 
 const notices = async (accessToken: string) => readBody(await api("/api/v1/me/security-notices", { headers: bearer(accessToken) }));
 
@@ -20,25 +18,6 @@ describe("GET /me/security-notices", () => {
     expect(told.status).toBe(200);
     expect(Date.parse(told.json.refreshReuseDetectedAt)).toBe(endedAtMs);
 
-    const after = await passwordGrant(user.email, user.password);
-    expect((await notices(after.access_token)).json).toEqual({ refreshReuseDetectedAt: null });
-  });
-
-  it("still tells it after housekeeping deleted the sessions of that time, and tells it once", async () => {
-    const user = await registerUser();
-    const before = await passwordGrant(user.email, user.password);
-    const stolen = await passwordGrant(user.email, user.password);
-    const endedAtMs = Date.now();
-    await revokeSession(decodeJwt(stolen.access_token).sid as string, "refresh_reuse", { nowMs: endedAtMs });
-    // A month and more later: every session of that time is past its absolute expiry.
-    await getDb().session.updateMany({ where: { userId: user.id }, data: { absoluteExpiresAt: new Date(Date.now() - EXPIRED_SESSION_RETENTION_MS - 1_000) } });
-    await deleteStaleRows();
-    expect(await getDb().session.count({ where: { id: decodeJwt(before.access_token).sid as string } })).toBe(0);
-
-    const next = await passwordGrant(user.email, user.password);
-    expect(Date.parse((await notices(next.access_token)).json.refreshReuseDetectedAt)).toBe(endedAtMs);
-    await getDb().session.update({ where: { id: decodeJwt(next.access_token).sid as string }, data: { absoluteExpiresAt: new Date(Date.now() - EXPIRED_SESSION_RETENTION_MS - 1_000) } });
-    await deleteStaleRows();
     const after = await passwordGrant(user.email, user.password);
     expect((await notices(after.access_token)).json).toEqual({ refreshReuseDetectedAt: null });
   });
